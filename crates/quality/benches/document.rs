@@ -1,0 +1,37 @@
+//! Criterion benchmark: the full document analysis of a 640-px-wide frame
+//! (the live-guidance size) and of a 1280x720 still, on a fixture frame the
+//! repository ships. Prints the time; no timing is asserted anywhere.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use idcapture_quality::{analyze_document, Frame, PixelFormat};
+
+fn load(name: &str, max_side: usize) -> (usize, usize, Vec<u8>) {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let img = image::open(&path).expect("fixture").to_rgb8();
+    let (w, h) = img.dimensions();
+    let f = Frame::new(w as usize, h as usize, PixelFormat::Rgb, img.as_raw()).unwrap();
+    let p = idcapture_quality::frame::Planes::from_frame(&f).downscale(max_side);
+    let data: Vec<u8> = (0..p.w * p.h)
+        .flat_map(|i| [p.r[i], p.g[i], p.b[i], 255])
+        .collect();
+    (p.w, p.h, data)
+}
+
+fn bench(c: &mut Criterion) {
+    for (label, side) in [("document_640", 640), ("document_1280", 1280)] {
+        let (w, h, data) = load("doc_good_001.jpg", side);
+        c.bench_function(label, |b| {
+            b.iter(|| {
+                let f = Frame::new(w, h, PixelFormat::Rgba, &data).unwrap();
+                std::hint::black_box(analyze_document(&f))
+            })
+        });
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = bench
+}
+criterion_main!(benches);

@@ -1,0 +1,243 @@
+//! The document verdict: locate the document, then judge it.
+//!
+//! Location, framing, blur, glare, exposure and colour are judged on a copy
+//! reduced to [`ANALYSIS_SIDE`] px (fast, and scale-stable), sharpness on the
+//! document brought to [`BLUR_SIDE`] px from full resolution, and the two
+//! recapture checks (screen grid, screenshot edges) on the full-resolution
+//! luma, since what they look for is finer than the reduced copy keeps.
+
+use crate::blur::crete;
+use crate::frame::{Frame, Planes};
+use crate::geometry::{shrink, Pt};
+use crate::locate::{locate, Located};
+use crate::region::sample;
+use crate::{glare, noise, photocopy, screen, screenshot, Reason};
+use serde::Serialize;
+
+/// Longer side of the reduced copy used for location and colour.
+pub const ANALYSIS_SIDE: usize = 640;
+/// Longer side of the document when its sharpness is measured.
+pub const BLUR_SIDE: usize = 480;
+
+/// Decision thresholds, each set from what it measures (see the check's
+/// module), not from particular files.
+#[derive(Clone, Debug, Serialize)]
+pub struct Thresholds {
+    /// Document long side under this share of the frame's long side: too small
+    /// (below ~1/3 the card's text is a few pixels high at 640 px).
+    pub min_coverage: f32,
+    /// Share of the document's outline lying on the frame border: cut off.
+    pub max_border_contact: f32,
+    /// Crété blur above this: blurred (0 = sharp, 1 = flat).
+    pub max_blur: f32,
+    /// Largest saturated blob over this share of the document: glare.
+    pub max_glare: f32,
+    /// Median luma of the document under this: too dark.
+    pub min_brightness: f32,
+    /// Moiré peak-to-ring ratio above this: a screen.
+    pub max_moire: f32,
+    /// Straight constant edge run over this share of the side: a screenshot.
+    pub max_straight_run: f32,
+    /// Tint (median saturation, %) and colour (99th-percentile chromatic
+    /// spread, %) both under these: a photocopy (see [`crate::photocopy`]).
+    pub min_tint: f32,
+    pub min_colour: f32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_coverage: 0.33,
+            max_border_contact: 0.16,
+            max_blur: 0.45,
+            max_glare: 0.01,
+            min_brightness: 80.0,
+            max_moire: 6000.0,
+            max_straight_run: 0.4,
+            min_tint: 4.2,
+            min_colour: 12.0,
+        }
+    }
+}
+
+/// Every measurement behind a document verdict.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DocumentScores {
+    pub found: bool,
+    pub quad: Option<[Pt; 4]>,
+    pub aspect: f32,
+    pub rectangularity: f32,
+    pub coverage: f32,
+    pub border_contact: f32,
+    pub edge: f32,
+    pub blur: f32,
+    pub glare: f32,
+    pub saturated: f32,
+    pub brightness: f32,
+    pub moire: f32,
+    pub straight_run: f32,
+    pub noise: f32,
+    pub tint: f32,
+    pub colour: f32,
+}
+
+/// A verdict: accept, or the reasons not to, with the scores behind it.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocumentVerdict {
+    pub accept: bool,
+    pub reasons: Vec<Reason>,
+    pub scores: DocumentScores,
+}
+
+fn scale_quad(q: &[Pt; 4], s: f32) -> [Pt; 4] {
+    q.map(|p| Pt {
+        x: p.x * s,
+        y: p.y * s,
+    })
+}
+
+fn quantile_in(plane: &[u8], w: usize, h: usize, poly: Option<&[Pt; 4]>, q: f32) -> f32 {
+    let mut hist = [0u32; 256];
+    let mut n = 0u32;
+    for y in 0..h {
+        for x in 0..w {
+            let inside = poly.is_none_or(|q| {
+                crate::geometry::inside_convex(
+                    q,
+                    Pt {
+                        x: x as f32 + 0.5,
+                        y: y as f32 + 0.5,
+                    },
+                )
+            });
+            if inside {
+                hist[plane[y * w + x] as usize] += 1;
+                n += 1;
+            }
+        }
+    }
+    let mut acc = 0;
+    for (v, &c) in hist.iter().enumerate() {
+        acc += c;
+        if acc as f32 >= q * n as f32 {
+            return v as f32;
+        }
+    }
+    0.0
+}
+
+/// Analyse a document frame with the default thresholds.
+pub fn analyze_document(frame: &Frame<'_>) -> DocumentVerdict {
+    analyze_document_with(frame, &Thresholds::default())
+}
+
+/// Analyse a document frame.
+pub fn analyze_document_with(frame: &Frame<'_>, t: &Thresholds) -> DocumentVerdict {
+    let full = Planes::from_frame(frame);
+    let small = full.downscale(ANALYSIS_SIDE);
+    let k = full.w as f32 / small.w as f32; // small -> full coordinates
+    let mut s = DocumentScores::default();
+    let mut reasons = Vec::new();
+
+    let (loc, _) = locate(&small.y, small.w, small.h);
+    let inner: Option<[Pt; 4]> = loc.as_ref().map(|l: &Located| shrink(&l.quad, 0.88));
+    if let Some(l) = &loc {
+        s.found = true;
+        s.quad = Some(scale_quad(&l.quad, k));
+        s.aspect = l.aspect;
+        s.rectangularity = l.rectangularity;
+        s.coverage = l.coverage;
+        s.border_contact = l.border_contact;
+        s.edge = l.edge;
+    }
+
+    // Exposure: the document's median, or the frame's when none was found
+    // (a frame too dark to find anything in is first of all too dark).
+    s.brightness = match &inner {
+        Some(q) => quantile_in(&small.y, small.w, small.h, Some(q), 0.5),
+        // The document is normally the brightest thing in view: with none
+        // found, judge by the frame's bright end, not by a dark background.
+        None => quantile_in(&small.y, small.w, small.h, None, 0.9),
+    };
+    s.noise = noise::immerkaer(&full.y, full.w, full.h);
+    s.straight_run = screenshot::straight_edge_run(&full.y, full.w, full.h);
+
+    let centres: Vec<Pt> = match &inner {
+        Some(q) => {
+            let c = Pt {
+                x: q.iter().map(|p| p.x).sum::<f32>() / 4.0,
+                y: q.iter().map(|p| p.y).sum::<f32>() / 4.0,
+            };
+            // The centre and two points halfway to opposite corners.
+            vec![
+                c,
+                Pt {
+                    x: (c.x + q[0].x) / 2.0,
+                    y: (c.y + q[0].y) / 2.0,
+                },
+                Pt {
+                    x: (c.x + q[2].x) / 2.0,
+                    y: (c.y + q[2].y) / 2.0,
+                },
+            ]
+            .into_iter()
+            .map(|p| Pt {
+                x: p.x * k,
+                y: p.y * k,
+            })
+            .collect()
+        }
+        None => vec![Pt {
+            x: full.w as f32 / 2.0,
+            y: full.h as f32 / 2.0,
+        }],
+    };
+    s.moire = screen::moire_peak(&full.y, full.w, full.h, &centres);
+
+    if let (Some(l), Some(q)) = (&loc, &inner) {
+        let full_q = scale_quad(q, k);
+        let region = sample(&full.y, full.w, full.h, &full_q, BLUR_SIDE);
+        s.blur = crete(&region.px, &region.mask, region.w, region.h);
+        let (blob, sat) = glare::glare(&small, &shrink(&l.quad, 0.97));
+        s.glare = blob;
+        s.saturated = sat;
+        let (tint, colour) = photocopy::chroma(&small, q);
+        s.tint = tint;
+        s.colour = colour;
+
+        if s.coverage < t.min_coverage {
+            reasons.push(Reason::TooSmall);
+        }
+        if s.border_contact > t.max_border_contact
+            || (s.border_contact > 0.0
+                && !(crate::locate::ASPECT_MIN..=crate::locate::ASPECT_MAX).contains(&s.aspect))
+        {
+            reasons.push(Reason::CutOff);
+        }
+        if s.blur > t.max_blur {
+            reasons.push(Reason::Blur);
+        }
+        if s.glare > t.max_glare {
+            reasons.push(Reason::Glare);
+        }
+        if s.tint < t.min_tint && s.colour < t.min_colour {
+            reasons.push(Reason::Photocopy);
+        }
+    } else {
+        reasons.push(Reason::NoDocument);
+    }
+    if s.brightness < t.min_brightness {
+        reasons.push(Reason::TooDark);
+    }
+    if s.moire > t.max_moire {
+        reasons.push(Reason::Screen);
+    }
+    if s.straight_run > t.max_straight_run {
+        reasons.push(Reason::Screenshot);
+    }
+    DocumentVerdict {
+        accept: reasons.is_empty(),
+        reasons,
+        scores: s,
+    }
+}

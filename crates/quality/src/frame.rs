@@ -1,0 +1,274 @@
+//! Frames and the planes the checks work on.
+//!
+//! A camera delivers RGBA (canvas `getImageData`), the CLI decodes to RGB, tests
+//! build gray frames; every check reads the same [`Planes`]: one byte per pixel
+//! per channel plus a BT.601 luma plane, so no check needs to know where the
+//! pixels came from.
+
+use std::fmt;
+
+/// Pixel layout of a [`Frame`]'s bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PixelFormat {
+    /// 4 bytes per pixel, as `ImageData` gives them (alpha ignored).
+    Rgba,
+    /// 3 bytes per pixel.
+    Rgb,
+    /// 1 byte per pixel (luma).
+    Gray,
+}
+
+impl PixelFormat {
+    /// Bytes per pixel.
+    pub fn channels(self) -> usize {
+        match self {
+            PixelFormat::Rgba => 4,
+            PixelFormat::Rgb => 3,
+            PixelFormat::Gray => 1,
+        }
+    }
+}
+
+/// A borrowed frame: the input of every analysis.
+#[derive(Clone, Copy, Debug)]
+pub struct Frame<'a> {
+    width: usize,
+    height: usize,
+    format: PixelFormat,
+    data: &'a [u8],
+}
+
+/// Why a buffer is not a frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FrameError {
+    /// Width or height is zero.
+    Empty,
+    /// The buffer length does not match `width * height * channels`.
+    Length { expected: usize, actual: usize },
+    /// More pixels than [`MAX_PIXELS`]: refused rather than exhausting memory.
+    TooLarge { width: usize, height: usize },
+}
+
+impl fmt::Display for FrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FrameError::Empty => write!(f, "the frame has no pixels"),
+            FrameError::Length { expected, actual } => {
+                write!(f, "the buffer holds {actual} bytes, {expected} expected")
+            }
+            FrameError::TooLarge { width, height } => {
+                write!(
+                    f,
+                    "{width}x{height} is larger than the {MAX_PIXELS} pixels accepted"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for FrameError {}
+
+/// The largest frame accepted (50 megapixels: beyond any phone still worth
+/// analysing, and a bound on the memory an analysis can take).
+pub const MAX_PIXELS: usize = 50_000_000;
+
+impl<'a> Frame<'a> {
+    /// Wrap a buffer, checking that its size matches.
+    pub fn new(
+        width: usize,
+        height: usize,
+        format: PixelFormat,
+        data: &'a [u8],
+    ) -> Result<Self, FrameError> {
+        if width == 0 || height == 0 {
+            return Err(FrameError::Empty);
+        }
+        let pixels = width
+            .checked_mul(height)
+            .filter(|p| *p <= MAX_PIXELS)
+            .ok_or(FrameError::TooLarge { width, height })?;
+        let expected = pixels * format.channels();
+        if data.len() != expected {
+            return Err(FrameError::Length {
+                expected,
+                actual: data.len(),
+            });
+        }
+        Ok(Frame {
+            width,
+            height,
+            format,
+            data,
+        })
+    }
+
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    pub fn height(&self) -> usize {
+        self.height
+    }
+}
+
+/// Separate channel planes of a frame, plus luma.
+#[derive(Clone, Debug, Default)]
+pub struct Planes {
+    pub w: usize,
+    pub h: usize,
+    pub r: Vec<u8>,
+    pub g: Vec<u8>,
+    pub b: Vec<u8>,
+    /// BT.601 luma, `(77 R + 150 G + 29 B) / 256`.
+    pub y: Vec<u8>,
+}
+
+#[inline]
+fn luma(r: u8, g: u8, b: u8) -> u8 {
+    ((77 * r as u32 + 150 * g as u32 + 29 * b as u32 + 128) >> 8) as u8
+}
+
+impl Planes {
+    /// Split a frame into planes at its own resolution.
+    pub fn from_frame(frame: &Frame<'_>) -> Planes {
+        let n = frame.width * frame.height;
+        let mut p = Planes {
+            w: frame.width,
+            h: frame.height,
+            r: Vec::with_capacity(n),
+            g: Vec::with_capacity(n),
+            b: Vec::with_capacity(n),
+            y: Vec::with_capacity(n),
+        };
+        let ch = frame.format.channels();
+        for px in frame.data.chunks_exact(ch) {
+            let (r, g, b) = if ch == 1 {
+                (px[0], px[0], px[0])
+            } else {
+                (px[0], px[1], px[2])
+            };
+            p.r.push(r);
+            p.g.push(g);
+            p.b.push(b);
+            p.y.push(luma(r, g, b));
+        }
+        p
+    }
+
+    /// Area-average downscale so that the longer side is at most `max_side`
+    /// (a copy when it already is). Area averaging, not point sampling, so
+    /// fine texture is integrated rather than aliased.
+    pub fn downscale(&self, max_side: usize) -> Planes {
+        let long = self.w.max(self.h);
+        if long <= max_side {
+            return self.clone();
+        }
+        let scale = max_side as f64 / long as f64;
+        let ow = ((self.w as f64 * scale).round() as usize).max(1);
+        let oh = ((self.h as f64 * scale).round() as usize).max(1);
+        Planes {
+            w: ow,
+            h: oh,
+            r: area_resample(&self.r, self.w, self.h, ow, oh),
+            g: area_resample(&self.g, self.w, self.h, ow, oh),
+            b: area_resample(&self.b, self.w, self.h, ow, oh),
+            y: area_resample(&self.y, self.w, self.h, ow, oh),
+        }
+    }
+}
+
+/// Box (area) resampling of a whole plane to `ow x oh`, for reduction only.
+pub fn area_resample(src: &[u8], w: usize, h: usize, ow: usize, oh: usize) -> Vec<u8> {
+    // Integer source spans per output pixel: each output pixel averages the
+    // source pixels whose index maps to it. Exact for integer ratios, a close
+    // approximation otherwise, and never reads out of bounds.
+    let xs: Vec<usize> = (0..=ow).map(|i| i * w / ow).collect();
+    let ys: Vec<usize> = (0..=oh).map(|j| j * h / oh).collect();
+    let mut row_acc = vec![0u32; ow];
+    let mut out = Vec::with_capacity(ow * oh);
+    for oy in 0..oh {
+        row_acc.iter_mut().for_each(|v| *v = 0);
+        let (y0, y1) = (ys[oy], ys[oy + 1].max(ys[oy] + 1).min(h));
+        for y in y0..y1 {
+            let row = &src[y * w..(y + 1) * w];
+            for ox in 0..ow {
+                let (x0, x1) = (xs[ox], xs[ox + 1].max(xs[ox] + 1).min(w));
+                row_acc[ox] += row[x0..x1].iter().map(|&v| v as u32).sum::<u32>();
+            }
+        }
+        for ox in 0..ow {
+            let (x0, x1) = (xs[ox], xs[ox + 1].max(xs[ox] + 1).min(w));
+            let n = ((x1 - x0) * (y1 - y0)) as u32;
+            out.push(((row_acc[ox] + n / 2) / n) as u8);
+        }
+    }
+    out
+}
+
+/// Separable box blur of radius `r` (window `2r+1`), edges clamped.
+/// Used to suppress background texture before thresholding.
+pub fn box_blur(src: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
+    let mut tmp = vec![0u8; w * h];
+    let mut out = vec![0u8; w * h];
+    let win = (2 * r + 1) as u32;
+    for y in 0..h {
+        let row = &src[y * w..(y + 1) * w];
+        let at = |i: isize| row[i.clamp(0, w as isize - 1) as usize] as u32;
+        let mut acc: u32 = (-(r as isize)..=r as isize).map(at).sum();
+        for x in 0..w {
+            tmp[y * w + x] = ((acc + win / 2) / win) as u8;
+            acc += at(x as isize + r as isize + 1);
+            acc -= at(x as isize - r as isize);
+        }
+    }
+    for x in 0..w {
+        let at = |i: isize| tmp[i.clamp(0, h as isize - 1) as usize * w + x] as u32;
+        let mut acc: u32 = (-(r as isize)..=r as isize).map(at).sum();
+        for y in 0..h {
+            out[y * w + x] = ((acc + win / 2) / win) as u8;
+            acc += at(y as isize + r as isize + 1);
+            acc -= at(y as isize - r as isize);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_wrong_length_and_empty() {
+        assert_eq!(
+            Frame::new(2, 2, PixelFormat::Rgba, &[0; 15]).unwrap_err(),
+            FrameError::Length {
+                expected: 16,
+                actual: 15
+            }
+        );
+        assert_eq!(
+            Frame::new(0, 2, PixelFormat::Gray, &[]).unwrap_err(),
+            FrameError::Empty
+        );
+        assert!(matches!(
+            Frame::new(100_000, 100_000, PixelFormat::Gray, &[]),
+            Err(FrameError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn downscale_averages_areas() {
+        // A 4x2 checkerboard of 0/255 averages to mid-gray at 2x1.
+        let data = [0, 255, 0, 255, 255, 0, 255, 0];
+        let f = Frame::new(4, 2, PixelFormat::Gray, &data).unwrap();
+        let p = Planes::from_frame(&f).downscale(2);
+        assert_eq!((p.w, p.h), (2, 1));
+        assert!(p.y.iter().all(|&v| (127..=128).contains(&v)));
+    }
+
+    #[test]
+    fn box_blur_keeps_flat_images_flat() {
+        let src = vec![90u8; 30 * 20];
+        assert!(box_blur(&src, 30, 20, 3).iter().all(|&v| v == 90));
+    }
+}

@@ -1,0 +1,361 @@
+//! Document location: where the card (or passport page) is in the frame.
+//!
+//! Method: the background texture is smoothed away with a box blur scaled to
+//! the frame, the frame is split into bright and dark by Otsu's threshold
+//! (N. Otsu, "A threshold selection method from gray-level histograms", IEEE
+//! SMC 1979), and each bright connected component is judged as a card: its
+//! convex hull against its minimum-area rectangle (a card is a rectangle with
+//! rounded corners, seen in mild perspective: rectangularity near 1) and the
+//! rectangle's aspect against ID-1 (85.60 x 53.98 mm, 1.586) and the passport
+//! page ID-3 (125 x 88 mm, 1.42). Cards and passport pages are printed on
+//! light stock, so the bright side is the document's side; a shopper whose
+//! table is whiter than the card is asked for a darker surface.
+//!
+//! The result also says how much of the frame the document spans
+//! (`too_small`) and whether it runs off the frame (`cut_off`).
+
+use crate::frame::box_blur;
+use crate::geometry::{convex_hull, min_area_rect, polygon_area, quad_from_hull, Pt, Rect};
+use serde::Serialize;
+
+/// A located document, in the coordinates of the plane it was found in.
+#[derive(Clone, Debug, Serialize)]
+pub struct Located {
+    /// Corners, around the shape.
+    pub quad: [Pt; 4],
+    #[serde(skip)]
+    pub rect: Rect,
+    /// Convex-hull area over minimum-rectangle area (1 for a perfect rectangle).
+    pub rectangularity: f32,
+    /// Long side over short side of the minimum rectangle.
+    pub aspect: f32,
+    /// Long side of the document over the frame's long side.
+    pub coverage: f32,
+    /// Share of the rectangle's perimeter that lies on the frame's border.
+    pub border_contact: f32,
+    /// Mean gradient (levels per pixel, smoothed) along the outline.
+    pub edge: f32,
+}
+
+/// Bounds of a plausible document (ID-1 1.586, ID-3 1.42) allowing for
+/// perspective and rounded corners.
+pub const ASPECT_MIN: f32 = 1.2;
+pub const ASPECT_MAX: f32 = 1.95;
+/// A card's hull fills nearly all of its minimum rectangle; blobs, ellipses
+/// (pi/4 = 0.785) and grass do not.
+pub const RECTANGULARITY_MIN: f32 = 0.86;
+/// Least mean outline gradient of a document, in percent of the frame's
+/// tonal range (2nd to 98th percentile) per pixel of the smoothed plane: a
+/// step across half the range, spread over the smoothing window (2 r + 1 ~
+/// 13 px at 640), gives ~4; a smooth lighting gradient well under 1.
+pub const EDGE_MIN: f32 = 2.0;
+
+/// Otsu's threshold over a 256-bin histogram.
+pub fn otsu(values: &[u8]) -> u8 {
+    let mut hist = [0u64; 256];
+    for &v in values {
+        hist[v as usize] += 1;
+    }
+    let total = values.len() as f64;
+    let sum_all: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| i as f64 * c as f64)
+        .sum();
+    let (mut w0, mut sum0, mut best, mut best_t) = (0.0, 0.0, -1.0, 0u8);
+    for (t, &c) in hist.iter().enumerate() {
+        w0 += c as f64;
+        sum0 += t as f64 * c as f64;
+        let w1 = total - w0;
+        if w0 == 0.0 || w1 == 0.0 {
+            continue;
+        }
+        let (m0, m1) = (sum0 / w0, (sum_all - sum0) / w1);
+        let between = w0 * w1 * (m0 - m1) * (m0 - m1);
+        if between > best {
+            best = between;
+            best_t = t as u8;
+        }
+    }
+    best_t
+}
+
+/// Connected components (4-connectivity) of a mask: labels (0 = none) and the
+/// pixel count of each label (index 0 unused).
+pub fn components(mask: &[bool], w: usize, h: usize) -> (Vec<u32>, Vec<usize>) {
+    let mut labels = vec![0u32; w * h];
+    let mut sizes = vec![0usize];
+    let mut stack = Vec::new();
+    for start in 0..w * h {
+        if !mask[start] || labels[start] != 0 {
+            continue;
+        }
+        let id = sizes.len() as u32;
+        let mut n = 0;
+        labels[start] = id;
+        stack.push(start);
+        while let Some(i) = stack.pop() {
+            n += 1;
+            let (x, y) = (i % w, i / w);
+            let mut visit = |j: usize| {
+                if mask[j] && labels[j] == 0 {
+                    labels[j] = id;
+                    stack.push(j);
+                }
+            };
+            if x > 0 {
+                visit(i - 1);
+            }
+            if x + 1 < w {
+                visit(i + 1);
+            }
+            if y > 0 {
+                visit(i - w);
+            }
+            if y + 1 < h {
+                visit(i + w);
+            }
+        }
+        sizes.push(n);
+    }
+    (labels, sizes)
+}
+
+/// What the locator saw, for the scores.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LocateScores {
+    pub threshold: u8,
+    pub candidates: usize,
+}
+
+/// Find the document in a luma plane (any size; the analysis uses ~640 px).
+pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
+    let mut scores = LocateScores::default();
+    if w < 8 || h < 8 {
+        return (None, scores);
+    }
+    let long = w.max(h);
+    let radius = (long / 110).max(2);
+    let smooth = box_blur(y, w, h, radius);
+    let t = otsu(&smooth);
+    scores.threshold = t;
+    // Otsu's level, then higher ones up to the bright end: a card lying on
+    // or against something nearly as light (a white cup, a lit sheet) merges
+    // with it at Otsu's level and stands alone at a higher one.
+    let mut sorted = smooth.clone();
+    let top = *sorted.select_nth_unstable(smooth.len() * 98 / 100).1;
+    let bottom = *sorted.select_nth_unstable(smooth.len() * 2 / 100).1;
+    // Outline gradients are judged against the frame's own range, so an
+    // underexposed frame's card is still found (and called too dark).
+    let range = (top.saturating_sub(bottom) as f32).max(16.0);
+    let mut best: Option<(f32, Located)> = None;
+    let levels = 4u32;
+    for k in 0..levels {
+        let level = t as u32 + (top.saturating_sub(t) as u32) * k / levels;
+        if k > 0 && level <= t as u32 {
+            break;
+        }
+        let mask: Vec<bool> = smooth.iter().map(|&v| v as u32 > level).collect();
+        candidates(&mask, &smooth, range, w, h, &mut scores, &mut best);
+    }
+    (best.map(|(_, l)| l), scores)
+}
+
+/// Judge each connected component of `mask` as a document; keep the best.
+fn candidates(
+    mask: &[bool],
+    smooth: &[u8],
+    range: f32,
+    w: usize,
+    h: usize,
+    scores: &mut LocateScores,
+    best: &mut Option<(f32, Located)>,
+) {
+    let long = w.max(h);
+    let (labels, sizes) = components(mask, w, h);
+
+    // Per component: the leftmost and rightmost pixel of each row are enough
+    // for the convex hull; border pixels measure contact with the frame.
+    let n = sizes.len();
+    let mut ends: Vec<Vec<Pt>> = vec![Vec::new(); n];
+    let mut on_border = vec![0usize; n];
+    let mut sides = vec![[false; 4]; n];
+    // A card whose long side spans a tenth of the frame's long side covers
+    // (L/10) x (L/10/1.586) ~ L^2/160: smaller is nothing to guide towards.
+    let min_area = long * long / 160;
+    // Edge strength: the mean gradient of the smoothed image along each
+    // component's outline (frame border excluded). A card's outline is a
+    // step, even after smoothing; the outline of a lit patch of a gradient
+    // or of grass is not.
+    let mut edge_sum = vec![0f32; n];
+    let mut edge_n = vec![0u32; n];
+    for yy in 1..h - 1 {
+        for x in 1..w - 1 {
+            let i = yy * w + x;
+            let id = labels[i] as usize;
+            if id == 0 || sizes[id] < min_area {
+                continue;
+            }
+            let outline = labels[i - 1] as usize != id
+                || labels[i + 1] as usize != id
+                || labels[i - w] as usize != id
+                || labels[i + w] as usize != id;
+            if outline {
+                // Sobel-free central differences over two pixels each way.
+                let gx = smooth[i + 1] as f32 - smooth[i - 1] as f32;
+                let gy = smooth[i + w] as f32 - smooth[i - w] as f32;
+                edge_sum[id] += (gx * gx + gy * gy).sqrt() / 2.0;
+                edge_n[id] += 1;
+            }
+        }
+    }
+    for yy in 0..h {
+        let row = &labels[yy * w..(yy + 1) * w];
+        let mut x = 0;
+        while x < w {
+            let id = row[x] as usize;
+            if id == 0 || sizes[id] < min_area {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < w && row[x] as usize == id {
+                x += 1;
+            }
+            ends[id].push(Pt {
+                x: start as f32,
+                y: yy as f32,
+            });
+            ends[id].push(Pt {
+                x: (x - 1) as f32 + 1.0,
+                y: yy as f32,
+            });
+            ends[id].push(Pt {
+                x: start as f32,
+                y: yy as f32 + 1.0,
+            });
+            ends[id].push(Pt {
+                x: x as f32,
+                y: yy as f32 + 1.0,
+            });
+            if start == 0 {
+                on_border[id] += 1;
+                sides[id][0] = true;
+            }
+            if x == w {
+                on_border[id] += 1;
+                sides[id][1] = true;
+            }
+            if yy == 0 || yy == h - 1 {
+                on_border[id] += x - start;
+                sides[id][if yy == 0 { 2 } else { 3 }] = true;
+            }
+        }
+    }
+
+    for id in 1..n {
+        if sizes[id] < min_area {
+            continue;
+        }
+        scores.candidates += 1;
+        let s = sides[id];
+        // A region that spans the frame from one side to the opposite one, or
+        // touches three sides, is background (a lit half of a table), not a
+        // card held in front of the camera.
+        if (s[0] && s[1]) || (s[2] && s[3]) {
+            continue;
+        }
+        let hull = convex_hull(std::mem::take(&mut ends[id]));
+        let Some(rect) = min_area_rect(&hull) else {
+            continue;
+        };
+        let hull_area = polygon_area(&hull);
+        let rectangularity = hull_area / rect.area().max(1.0);
+        let solidity = sizes[id] as f32 / hull_area.max(1.0);
+        let touches = s.iter().any(|&b| b);
+        let aspect = rect.aspect();
+        if rectangularity < RECTANGULARITY_MIN || solidity < 0.55 {
+            continue;
+        }
+        // A card running off the frame shows only part of itself, so its
+        // visible aspect says little; a whole one must look like a card.
+        if !touches && !(ASPECT_MIN..=ASPECT_MAX).contains(&aspect) {
+            continue;
+        }
+        let edge = edge_sum[id] / edge_n[id].max(1) as f32 / range * 100.0;
+        if edge < EDGE_MIN {
+            continue;
+        }
+        // A visible part of a card is never much more elongated than a card.
+        if aspect > ASPECT_MAX * 1.25 {
+            continue;
+        }
+        let border_contact = on_border[id] as f32 / (2.0 * (rect.long + rect.short)).max(1.0);
+        let located = Located {
+            quad: quad_from_hull(&hull, &rect),
+            rect,
+            rectangularity,
+            aspect,
+            coverage: rect.long / long as f32,
+            border_contact,
+            edge,
+        };
+        let score = hull_area * rectangularity;
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            *best = Some((score, located));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A gray frame with a bright axis-aligned rectangle.
+    fn card_frame(w: usize, h: usize, x0: isize, y0: isize, cw: isize, ch: isize) -> Vec<u8> {
+        let mut v = vec![60u8; w * h];
+        for y in 0..h as isize {
+            for x in 0..w as isize {
+                if x >= x0 && x < x0 + cw && y >= y0 && y < y0 + ch {
+                    v[y as usize * w + x as usize] = 220;
+                }
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn otsu_splits_two_levels() {
+        let mut v = vec![20u8; 100];
+        v.extend(vec![200u8; 100]);
+        let t = otsu(&v);
+        assert!((20..200).contains(&t));
+    }
+
+    #[test]
+    fn finds_a_card_and_its_aspect() {
+        let f = card_frame(640, 360, 120, 60, 400, 252);
+        let (loc, _) = locate(&f, 640, 360);
+        let loc = loc.expect("card found");
+        assert!((loc.aspect - 400.0 / 252.0).abs() < 0.1, "{}", loc.aspect);
+        assert!(loc.coverage > 0.55 && loc.border_contact == 0.0);
+    }
+
+    #[test]
+    fn a_square_is_not_a_card() {
+        let f = card_frame(640, 360, 200, 60, 250, 250);
+        assert!(locate(&f, 640, 360).0.is_none());
+    }
+
+    #[test]
+    fn a_card_off_the_edge_touches_the_border() {
+        let f = card_frame(640, 360, -150, 60, 400, 252);
+        let loc = locate(&f, 640, 360).0.expect("partial card found");
+        assert!(loc.border_contact > 0.15, "{}", loc.border_contact);
+    }
+
+    #[test]
+    fn a_flat_frame_has_no_document() {
+        assert!(locate(&[128; 640 * 360], 640, 360).0.is_none());
+    }
+}
