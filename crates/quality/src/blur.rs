@@ -60,7 +60,13 @@ mod tests {
     /// Vertical bars of width 6 (a sharp edge every 6 pixels).
     fn bars(w: usize, h: usize) -> Vec<f32> {
         (0..w * h)
-            .map(|i| if (i % w / 6).is_multiple_of(2) { 30.0 } else { 220.0 })
+            .map(|i| {
+                if (i % w / 6).is_multiple_of(2) {
+                    30.0
+                } else {
+                    220.0
+                }
+            })
             .collect()
     }
 

@@ -128,11 +128,9 @@ pub struct LocateScores {
     pub candidates: usize,
 }
 
-/// Find the document in a luma plane (any size; the analysis uses ~640 px).
-pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
-    let mut scores = LocateScores::default();
+fn search(y: &[u8], w: usize, h: usize, scores: &mut LocateScores) -> Vec<(f32, Located)> {
     if w < 8 || h < 8 {
-        return (None, scores);
+        return Vec::new();
     }
     let long = w.max(h);
     let radius = (long / 110).max(2);
@@ -148,7 +146,7 @@ pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
     // Outline gradients are judged against the frame's own range, so an
     // underexposed frame's card is still found (and called too dark).
     let range = (top.saturating_sub(bottom) as f32).max(16.0);
-    let mut best: Option<(f32, Located)> = None;
+    let mut found: Vec<(f32, Located)> = Vec::new();
     let levels = 4u32;
     for k in 0..levels {
         let level = t as u32 + (top.saturating_sub(t) as u32) * k / levels;
@@ -156,9 +154,40 @@ pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
             break;
         }
         let mask: Vec<bool> = smooth.iter().map(|&v| v as u32 > level).collect();
-        candidates(&mask, &smooth, range, w, h, &mut scores, &mut best);
+        candidates(&mask, &smooth, range, w, h, scores, &mut found);
     }
-    (best.map(|(_, l)| l), scores)
+    found
+}
+
+/// Find the document in a luma plane (any size; the analysis uses ~640 px):
+/// the largest, most rectangular candidate.
+pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
+    let mut scores = LocateScores::default();
+    let found = search(y, w, h, &mut scores);
+    let best = found
+        .into_iter()
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, l)| l);
+    (best, scores)
+}
+
+/// Every document-like region, at every level, overlapping ones merged to
+/// the best of each (largest first).
+pub fn locate_all(y: &[u8], w: usize, h: usize) -> Vec<Located> {
+    let mut scores = LocateScores::default();
+    let mut found = search(y, w, h, &mut scores);
+    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut kept: Vec<Located> = Vec::new();
+    for (_, l) in found {
+        let c = l.rect.center;
+        if kept.iter().all(|k| {
+            let d = ((k.rect.center.x - c.x).powi(2) + (k.rect.center.y - c.y).powi(2)).sqrt();
+            d > k.rect.short / 2.0
+        }) {
+            kept.push(l);
+        }
+    }
+    kept
 }
 
 /// Judge each connected component of `mask` as a document; keep the best.
@@ -169,7 +198,7 @@ fn candidates(
     w: usize,
     h: usize,
     scores: &mut LocateScores,
-    best: &mut Option<(f32, Located)>,
+    found: &mut Vec<(f32, Located)>,
 ) {
     let long = w.max(h);
     let (labels, sizes) = components(mask, w, h);
@@ -300,10 +329,7 @@ fn candidates(
             border_contact,
             edge,
         };
-        let score = hull_area * rectangularity;
-        if best.as_ref().is_none_or(|(b, _)| score > *b) {
-            *best = Some((score, located));
-        }
+        found.push((hull_area * rectangularity, located));
     }
 }
 

@@ -6,7 +6,7 @@
 //! A file that cannot be read or decoded gives an `error` line, and the exit
 //! status is 1 if any file failed, 2 on bad usage.
 
-use idcapture_quality::{analyze_document, Frame, PixelFormat, Reason};
+use idcapture_quality::{analyze_document, FaceDetector, Frame, PixelFormat, Reason};
 use image::{ImageDecoder, ImageReader, Limits};
 use serde_json::{json, Value};
 use std::io::Cursor;
@@ -84,6 +84,13 @@ fn file_reasons(evidence: &Value, w: u32, h: u32) -> Vec<Reason> {
     }
 }
 
+/// The face model the capture page fetches on demand, built into the CLI.
+static FACE_MODEL: &[u8] = include_bytes!("../../../../static/models/seeta_fd_frontal_v1.0.bin");
+
+fn load_faces() -> FaceDetector {
+    FaceDetector::from_bytes(FACE_MODEL).expect("the bundled face model parses")
+}
+
 fn main() -> ExitCode {
     let mut kind = None;
     let mut with_file = false;
@@ -112,6 +119,7 @@ fn main() -> ExitCode {
         return usage();
     }
     let mut failed = false;
+    let mut faces = None;
     for path in &files {
         let line = match decode(path) {
             Err(e) => {
@@ -123,21 +131,26 @@ fn main() -> ExitCode {
                 let frame = Frame::new(w as usize, h as usize, PixelFormat::Rgb, img.as_raw())
                     .expect("decoded buffer matches its dimensions");
                 let start = Instant::now();
-                let (accept, mut reasons, scores) = match kind {
+                let (accept, mut reasons, scores, guidance) = match kind {
                     Kind::Document => {
                         let v = analyze_document(&frame);
                         (
                             v.accept,
                             v.reasons,
                             serde_json::to_value(&v.scores).unwrap_or(Value::Null),
+                            Vec::new(),
                         )
                     }
                     Kind::Selfie => {
-                        let v = idcapture_quality::analyze_document(&frame); // SELFIE-PENDING
+                        let v = idcapture_quality::analyze_selfie(
+                            &frame,
+                            faces.get_or_insert_with(load_faces),
+                        );
                         (
                             v.accept,
                             v.reasons,
                             serde_json::to_value(&v.scores).unwrap_or(Value::Null),
+                            v.guidance,
                         )
                     }
                 };
@@ -163,6 +176,9 @@ fn main() -> ExitCode {
                 });
                 if with_file {
                     o["container"] = evidence;
+                }
+                if kind == Kind::Selfie {
+                    o["guidance"] = json!(guidance);
                 }
                 o
             }

@@ -1,0 +1,302 @@
+//! The selfie verdict: exactly one live face, sharp and lit, and never the
+//! identity document in the picture (the FAQ: a selfie showing the document
+//! is not valid).
+//!
+//! Faces: the SeetaFace frontal detector (S. Wu, M. Kan, Z. He, S. Shan,
+//! X. Chen, "Funnel-structured cascade for multi-view face detection with
+//! alignment awareness", Neurocomputing 2017), through the `rustface` port;
+//! its BSD-2 model (1.2 MB) is loaded by the caller (the capture page fetches
+//! it when the selfie step starts, never in the first download).
+//!
+//! The document: the document locator ([`crate::locate`]) finds card-shaped
+//! quadrilaterals; one that lies apart from the face and has an ID-1 or ID-3
+//! landscape aspect is a document held up to the camera. A second, much
+//! smaller face (the document's portrait) is the same evidence.
+
+use crate::blur::crete;
+use crate::frame::{Frame, Planes};
+use crate::geometry::Pt;
+use crate::locate::locate_all;
+use crate::region::sample;
+use crate::Reason;
+use rustface::{Detector, ImageData};
+use serde::Serialize;
+use std::fmt;
+
+/// Longer side of the copy faces are looked for in.
+pub const FACE_SIDE: usize = 640;
+/// Face box side when its sharpness is measured.
+pub const FACE_BLUR_SIDE: usize = 160;
+
+/// Why a face model could not be used.
+#[derive(Debug)]
+pub struct ModelError(String);
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "face model unusable: {}", self.0)
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// A loaded face detector, kept for retakes (loading parses 1.2 MB).
+pub struct FaceDetector {
+    inner: Box<dyn Detector>,
+}
+
+impl FaceDetector {
+    /// Parse a SeetaFace frontal model (`seeta_fd_frontal_v1.0.bin`).
+    pub fn from_bytes(bytes: &[u8]) -> Result<FaceDetector, ModelError> {
+        // The parser trusts the file's counts; refuse what cannot be the model
+        // before handing it over.
+        if bytes.len() < 1024 || bytes.len() > 8 << 20 {
+            return Err(ModelError(format!(
+                "{} bytes is not the model's size",
+                bytes.len()
+            )));
+        }
+        let model = std::panic::catch_unwind(|| rustface::read_model(bytes))
+            .map_err(|_| ModelError("malformed model".into()))?
+            .map_err(|e| ModelError(e.to_string()))?;
+        let mut inner = rustface::create_detector_with_model(model);
+        // Window 40 (its native size), step 4, pyramid 0.8: the settings the
+        // SeetaFace authors recommend; min size 40 because smaller values are
+        // not honoured by this port.
+        inner.set_min_face_size(40);
+        inner.set_score_thresh(2.0);
+        inner.set_pyramid_scale_factor(0.8);
+        inner.set_slide_window_step(4, 4);
+        Ok(FaceDetector { inner })
+    }
+
+    /// Faces in a luma plane, largest first: (x, y, w, h, score).
+    pub fn detect(&mut self, y: &[u8], w: usize, h: usize) -> Vec<Face> {
+        if w < 40 || h < 40 {
+            return Vec::new();
+        }
+        let img = ImageData::new(y, w as u32, h as u32);
+        let mut faces: Vec<Face> = self
+            .inner
+            .detect(&img)
+            .into_iter()
+            .map(|f| {
+                let b = f.bbox();
+                Face {
+                    x: b.x() as f32,
+                    y: b.y() as f32,
+                    w: b.width() as f32,
+                    h: b.height() as f32,
+                    score: f.score() as f32,
+                }
+            })
+            .collect();
+        faces.sort_by(|a, b| b.w.total_cmp(&a.w));
+        faces
+    }
+}
+
+/// A detected face box.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Face {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub score: f32,
+}
+
+impl Face {
+    fn centre(&self) -> Pt {
+        Pt {
+            x: self.x + self.w / 2.0,
+            y: self.y + self.h / 2.0,
+        }
+    }
+
+    fn scaled(&self, k: f32) -> Face {
+        Face {
+            x: self.x * k,
+            y: self.y * k,
+            w: self.w * k,
+            h: self.h * k,
+            score: self.score,
+        }
+    }
+}
+
+/// Thresholds of the selfie verdict.
+#[derive(Clone, Debug, Serialize)]
+pub struct SelfieThresholds {
+    /// A second face at least this fraction of the main face's width is
+    /// another person; a smaller one is a photo on a document.
+    pub other_person: f32,
+    /// Crété blur on the face box above this: blurred. Skin is smooth, so a
+    /// sharp face re-blurs less than a sharp document does (it sits near
+    /// 0.5 where a document sits near 0.2); a defocused or shaken face
+    /// sits near 0.9.
+    pub max_blur: f32,
+    /// Median luma of the face under this: too dark.
+    pub min_brightness: f32,
+    /// Guidance: face width under this share of the frame width: come closer.
+    pub min_face_share: f32,
+}
+
+impl Default for SelfieThresholds {
+    fn default() -> Self {
+        SelfieThresholds {
+            other_person: 0.5,
+            max_blur: 0.7,
+            min_brightness: 60.0,
+            min_face_share: 0.2,
+        }
+    }
+}
+
+/// Measurements behind a selfie verdict (face coordinates in frame pixels).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SelfieScores {
+    pub faces: Vec<Face>,
+    pub blur: f32,
+    pub brightness: f32,
+    /// Face width over frame width (guidance: come closer).
+    pub face_share: f32,
+    /// Face centre's offset from the frame centre, in frame widths/heights.
+    pub off_centre: f32,
+    /// Card-shaped regions apart from the face, as quads in frame pixels.
+    pub documents: Vec<[Pt; 4]>,
+}
+
+/// A selfie verdict.
+#[derive(Clone, Debug, Serialize)]
+pub struct SelfieVerdict {
+    pub accept: bool,
+    pub reasons: Vec<Reason>,
+    /// Advice that does not refuse the frame (`too_far`, `off_centre`).
+    pub guidance: Vec<&'static str>,
+    pub scores: SelfieScores,
+}
+
+/// Analyse a selfie with the default thresholds.
+pub fn analyze_selfie(frame: &Frame<'_>, detector: &mut FaceDetector) -> SelfieVerdict {
+    analyze_selfie_with(frame, detector, &SelfieThresholds::default())
+}
+
+fn overlaps(face: &Face, quad: &[Pt; 4]) -> bool {
+    let (x0, x1) = (
+        quad.iter().map(|p| p.x).fold(f32::MAX, f32::min),
+        quad.iter().map(|p| p.x).fold(f32::MIN, f32::max),
+    );
+    let (y0, y1) = (
+        quad.iter().map(|p| p.y).fold(f32::MAX, f32::min),
+        quad.iter().map(|p| p.y).fold(f32::MIN, f32::max),
+    );
+    let ix = (x1.min(face.x + face.w) - x0.max(face.x)).max(0.0);
+    let iy = (y1.min(face.y + face.h) - y0.max(face.y)).max(0.0);
+    ix * iy > 0.25 * face.w * face.h
+}
+
+/// Analyse a selfie.
+pub fn analyze_selfie_with(
+    frame: &Frame<'_>,
+    detector: &mut FaceDetector,
+    t: &SelfieThresholds,
+) -> SelfieVerdict {
+    let full = Planes::from_frame(frame);
+    let small = full.downscale(FACE_SIDE);
+    let k = full.w as f32 / small.w as f32;
+    let faces: Vec<Face> = detector
+        .detect(&small.y, small.w, small.h)
+        .iter()
+        .map(|f| f.scaled(k))
+        .collect();
+    let mut s = SelfieScores {
+        faces: faces.clone(),
+        ..Default::default()
+    };
+    let mut reasons = Vec::new();
+    let mut guidance = Vec::new();
+
+    // Card-shaped regions, in full-frame pixels. A landscape card held apart
+    // from the face is the document; the face's own surroundings are not.
+    let cards: Vec<[Pt; 4]> = locate_all(&small.y, small.w, small.h)
+        .into_iter()
+        .filter(|l| l.border_contact == 0.0 && (1.3..=1.9).contains(&l.aspect))
+        .map(|l| {
+            l.quad.map(|p| Pt {
+                x: p.x * k,
+                y: p.y * k,
+            })
+        })
+        .filter(|q| faces.first().is_none_or(|f| !overlaps(f, q)))
+        .collect();
+    s.documents = cards.clone();
+
+    match faces.first() {
+        None => reasons.push(Reason::NoFace),
+        Some(main) => {
+            let others: Vec<&Face> = faces.iter().skip(1).collect();
+            if others.iter().any(|o| o.w >= t.other_person * main.w) {
+                reasons.push(Reason::MultipleFaces);
+            }
+            let small_face = others.iter().any(|o| o.w < t.other_person * main.w);
+            if small_face || !cards.is_empty() {
+                reasons.push(Reason::DocumentInSelfie);
+            }
+            let bx = [
+                Pt {
+                    x: main.x,
+                    y: main.y,
+                },
+                Pt {
+                    x: main.x + main.w,
+                    y: main.y,
+                },
+                Pt {
+                    x: main.x + main.w,
+                    y: main.y + main.h,
+                },
+                Pt {
+                    x: main.x,
+                    y: main.y + main.h,
+                },
+            ];
+            let region = sample(&full.y, full.w, full.h, &bx, FACE_BLUR_SIDE);
+            s.blur = crete(&region.px, &region.mask, region.w, region.h);
+            let mut lum: Vec<f32> = region.px.clone();
+            s.brightness = crate::photocopy::quantile(&mut lum, 0.5);
+            s.face_share = main.w / full.w as f32;
+            let c = main.centre();
+            s.off_centre =
+                ((c.x / full.w as f32 - 0.5).powi(2) + (c.y / full.h as f32 - 0.45).powi(2)).sqrt();
+            if s.blur > t.max_blur {
+                reasons.push(Reason::Blur);
+            }
+            if s.face_share < t.min_face_share {
+                guidance.push("too_far");
+            }
+            if s.off_centre > 0.2 {
+                guidance.push("off_centre");
+            }
+        }
+    }
+    if faces.is_empty() || s.brightness < t.min_brightness {
+        let mut y = small.y.clone();
+        let frame_level = crate::photocopy::quantile(
+            &mut y.iter_mut().map(|v| *v as f32).collect::<Vec<_>>(),
+            0.9,
+        );
+        if faces.is_empty() {
+            s.brightness = frame_level;
+        }
+        if s.brightness < t.min_brightness {
+            reasons.push(Reason::TooDark);
+        }
+    }
+    SelfieVerdict {
+        accept: reasons.is_empty(),
+        reasons,
+        guidance,
+        scores: s,
+    }
+}
