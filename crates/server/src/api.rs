@@ -1,0 +1,428 @@
+//! The session API (DESIGN.md "Session API") and the demo merchant's endpoint.
+//!
+//! Every error is JSON `{"error": code, "message": text}` with a stable code.
+//! Refused requests write nothing.
+
+use crate::store::{required_parts, PartInfo, SessionRow, PARTS};
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
+
+/// Largest part accepted: a 12 MP JPEG at high quality is ~5 MB.
+pub const MAX_PART_BYTES: usize = 10 << 20;
+/// Largest image side accepted in a part.
+pub const MAX_SIDE: u32 = 8192;
+/// Largest quality report (JSON, in `X-Idcapture-Report`).
+pub const MAX_REPORT: usize = 8192;
+
+/// An API error with its status and stable code.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut r = (
+            self.status,
+            Json(json!({"error": self.code, "message": self.message})),
+        )
+            .into_response();
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, "no-store".parse().expect("static"));
+        r
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        tracing::error!("store error: {}", e.0);
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "storage",
+            "the session could not be stored",
+        )
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// Random hex string of `bytes` random bytes from the OS.
+pub fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    getrandom::getrandom(&mut b).expect("OS randomness");
+    hex::encode(b)
+}
+
+fn valid_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Status as the client sees it: expiry is computed from the clock.
+fn status(s: &SessionRow, now: i64) -> &str {
+    if s.status == "open" && now >= s.expires_at {
+        "expired"
+    } else {
+        &s.status
+    }
+}
+
+/// Look the session up and check the bearer token in constant time.
+fn authorise(state: &AppState, id: &str, headers: &HeaderMap) -> ApiResult<SessionRow> {
+    if !valid_id(id) {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such session",
+        ));
+    }
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorised",
+                "missing session token",
+            )
+        })?;
+    let session = state
+        .store
+        .get(id)?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session"))?;
+    if !bool::from(token_hash(token).ct_eq(&session.token_hash)) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorised",
+            "wrong session token",
+        ));
+    }
+    Ok(session)
+}
+
+/// Refuse writes unless the session is open and before its deadline.
+fn writable(s: &SessionRow, now: i64) -> ApiResult<()> {
+    match status(s, now) {
+        "open" => Ok(()),
+        "expired" => Err(ApiError::new(
+            StatusCode::GONE,
+            "expired",
+            "the session has expired",
+        )),
+        other => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "closed",
+            format!("the session is {other}"),
+        )),
+    }
+}
+
+fn session_json(state: &AppState, s: &SessionRow) -> ApiResult<serde_json::Value> {
+    let now = state.now_ms();
+    let parts = state.store.parts(&s.id)?;
+    Ok(json!({
+        "id": s.id,
+        "status": status(s, now),
+        "expires_at": s.expires_at,
+        "server_time": now,
+        "parent_origin": s.parent_origin,
+        "document_type": s.document_type,
+        "parts": parts,
+    }))
+}
+
+fn no_store(v: serde_json::Value) -> Response {
+    let mut r = Json(v).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("static"));
+    r
+}
+
+#[derive(Deserialize)]
+pub struct CreateRequest {
+    pub parent_origin: String,
+}
+
+/// Create a session (merchant back office, server to server).
+pub fn create_session(state: &AppState, parent_origin: &str) -> ApiResult<serde_json::Value> {
+    if parent_origin != state.config.demo_origin {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "origin_not_allowed",
+            "parent origin not in the allowlist",
+        ));
+    }
+    let now = state.now_ms();
+    let id = random_hex(16);
+    let token = random_hex(32);
+    let row = SessionRow {
+        id: id.clone(),
+        token_hash: token_hash(&token),
+        created_at: now,
+        expires_at: now + state.config.session_ms,
+        status: "open".into(),
+        parent_origin: parent_origin.into(),
+        document_type: None,
+    };
+    state.store.create(&row)?;
+    tracing::info!(session = %id, "session created");
+    Ok(json!({
+        "id": id,
+        "token": token,
+        "expires_at": row.expires_at,
+        "capture_url": format!("{}/#session={id}&token={token}", state.config.capture_origin),
+    }))
+}
+
+async fn create(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(req): Json<CreateRequest>,
+) -> ApiResult<Response> {
+    let key = headers
+        .get("x-merchant-key")
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if !bool::from(key.ct_eq(state.config.merchant_key.as_bytes())) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorised",
+            "merchant key required",
+        ));
+    }
+    let v = create_session(&state, &req.parent_origin)?;
+    Ok((StatusCode::CREATED, no_store(v)).into_response())
+}
+
+async fn read(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let s = authorise(&state, &id, &headers)?;
+    Ok(no_store(session_json(&state, &s)?))
+}
+
+async fn put_part(
+    State(state): State<Arc<AppState>>,
+    Path((id, part)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let s = authorise(&state, &id, &headers)?;
+    if !PARTS.contains(&part.as_str()) {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_part",
+            "no such part",
+        ));
+    }
+    writable(&s, state.now_ms())?;
+    let report = match headers.get("x-idcapture-report") {
+        None => None,
+        Some(v) => {
+            let text = v.to_str().map_err(|_| {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_report", "report is not text")
+            })?;
+            if text.len() > MAX_REPORT || serde_json::from_str::<serde_json::Value>(text).is_err() {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_report",
+                    "report is not JSON within 8 KiB",
+                ));
+            }
+            Some(text.to_string())
+        }
+    };
+    if body.len() < 4 || body[..3] != [0xFF, 0xD8, 0xFF] {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "not_jpeg",
+            "parts must be JPEG images",
+        ));
+    }
+    let sha = hex::encode(Sha256::digest(&body));
+    if let Some(existing) = state.store.parts(&id)?.into_iter().find(|p| p.part == part) {
+        if existing.sha256 == sha {
+            // A retry of what is already stored: nothing to do.
+            return Ok(no_store(json!({"part": existing, "stored": false})));
+        }
+    }
+    let bytes = body.clone();
+    let (width, height) = tokio::task::spawn_blocking(move || decode_dimensions(&bytes))
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_image",
+                "the image could not be read",
+            )
+        })??;
+    let info = PartInfo {
+        part: part.clone(),
+        sha256: sha,
+        bytes: body.len() as u64,
+        width,
+        height,
+    };
+    state
+        .store
+        .put_part(&id, &info, &body, report.as_deref(), state.now_ms())?;
+    tracing::info!(session = %id, part = %part, bytes = body.len(), "part stored");
+    Ok((
+        StatusCode::CREATED,
+        no_store(json!({"part": info, "stored": true})),
+    )
+        .into_response())
+}
+
+/// Decode the JPEG fully (within limits) to prove it is an image.
+fn decode_dimensions(bytes: &[u8]) -> ApiResult<(u32, u32)> {
+    let bad = |m: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_image", m);
+    let mut reader =
+        image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Jpeg);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(256 << 20);
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|e| bad(format!("the JPEG could not be decoded: {e}")))?;
+    Ok((img.width(), img.height()))
+}
+
+#[derive(Deserialize)]
+struct CompleteRequest {
+    document_type: String,
+}
+
+async fn complete(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(req): Json<CompleteRequest>,
+) -> ApiResult<Response> {
+    let s = authorise(&state, &id, &headers)?;
+    writable(&s, state.now_ms())?;
+    let required = required_parts(&req.document_type).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_document_type",
+            "unknown document type",
+        )
+    })?;
+    let stored: Vec<String> = state
+        .store
+        .parts(&id)?
+        .into_iter()
+        .map(|p| p.part)
+        .collect();
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|p| !stored.iter().any(|s| s == p))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "missing_parts",
+            format!("missing: {}", missing.join(", ")),
+        ));
+    }
+    state
+        .store
+        .set_status(&id, "completed", Some(&req.document_type))?;
+    tracing::info!(session = %id, "session completed");
+    let s = state.store.get(&id)?.expect("session exists");
+    Ok(no_store(session_json(&state, &s)?))
+}
+
+async fn cancel(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let s = authorise(&state, &id, &headers)?;
+    writable(&s, state.now_ms())?;
+    state.store.set_status(&id, "cancelled", None)?;
+    let s = state.store.get(&id)?.expect("session exists");
+    Ok(no_store(session_json(&state, &s)?))
+}
+
+#[derive(Deserialize)]
+struct ClockRequest {
+    offset_ms: i64,
+}
+
+async fn test_clock(
+    State(state): State<Arc<AppState>>,
+    Json(req): Json<ClockRequest>,
+) -> ApiResult<Response> {
+    if !state.config.test_clock {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such endpoint",
+        ));
+    }
+    state.set_clock_offset(req.offset_ms);
+    Ok(no_store(json!({"server_time": state.now_ms()})))
+}
+
+/// The session API, served on the capture origin.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/api/sessions", post(create))
+        .route("/api/sessions/{id}", get(read))
+        .route("/api/sessions/{id}/parts/{part}", put(put_part))
+        .route("/api/sessions/{id}/complete", post(complete))
+        .route("/api/sessions/{id}/cancel", post(cancel))
+        .route("/test/clock", post(test_clock))
+        .layer(DefaultBodyLimit::max(MAX_PART_BYTES))
+        .with_state(state)
+}
+
+/// The demo merchant's back end: creates a session for its checkout page.
+pub fn demo_router(state: Arc<AppState>) -> Router {
+    async fn demo_session(State(state): State<Arc<AppState>>) -> ApiResult<Response> {
+        let origin = state.config.demo_origin.clone();
+        Ok(no_store(create_session(&state, &origin)?))
+    }
+    async fn demo_config(State(state): State<Arc<AppState>>) -> Response {
+        no_store(json!({"capture_origin": state.config.capture_origin}))
+    }
+    Router::new()
+        .route("/demo/session", post(demo_session))
+        .route("/demo/config", get(demo_config))
+        .with_state(state)
+}
