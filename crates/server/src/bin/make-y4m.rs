@@ -1,0 +1,68 @@
+//! `make-y4m IMAGE OUT.y4m [FRAMES]`: a clip for Chromium's fake camera
+//! (`--use-file-for-fake-video-capture`) from a still image, at the image's
+//! own size (even width and height). Each frame gets its own sensor-like
+//! noise and a sub-pixel hand tremor, so the clip does not look like a
+//! virtual camera repeating one frame.
+
+use std::io::Write;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: make-y4m IMAGE OUT.y4m [FRAMES]");
+        std::process::exit(2);
+    }
+    let frames: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(12);
+    let img = match image::open(&args[1]) {
+        Ok(i) => i.to_rgb8(),
+        Err(e) => {
+            eprintln!("cannot read {}: {e}", args[1]);
+            std::process::exit(1);
+        }
+    };
+    let (w, h) = ((img.width() & !1) as usize, (img.height() & !1) as usize);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&args[2]).expect("create output"));
+    write!(out, "YUV4MPEG2 W{w} H{h} F15:1 Ip A1:1 C420jpeg\n").unwrap();
+    let mut seed: u32 = 0x9e37_79b9;
+    let mut rand = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed
+    };
+    for f in 0..frames {
+        // Tremor: up to ~1.5 px, different each frame.
+        let ang = f as f32 * 2.399;
+        let (dx, dy) = (1.5 * ang.cos(), 1.5 * ang.sin());
+        let sample = |x: usize, y: usize| -> [f32; 3] {
+            let sx = (x as f32 + dx).clamp(0.0, (w - 1) as f32) as u32;
+            let sy = (y as f32 + dy).clamp(0.0, (h - 1) as f32) as u32;
+            let p = img.get_pixel(sx, sy).0;
+            [p[0] as f32, p[1] as f32, p[2] as f32]
+        };
+        let mut yp = vec![0u8; w * h];
+        let mut up = vec![0u8; (w / 2) * (h / 2)];
+        let mut vp = vec![0u8; (w / 2) * (h / 2)];
+        let mut usum = vec![0f32; (w / 2) * (h / 2)];
+        let mut vsum = vec![0f32; (w / 2) * (h / 2)];
+        for y in 0..h {
+            for x in 0..w {
+                let [r, g, b] = sample(x, y);
+                let noise = ((rand() >> 24) as f32 / 255.0 - 0.5) * 6.0;
+                let luma = 0.299 * r + 0.587 * g + 0.114 * b + noise;
+                yp[y * w + x] = luma.clamp(0.0, 255.0) as u8;
+                let k = (y / 2) * (w / 2) + x / 2;
+                usum[k] += -0.168_736 * r - 0.331_264 * g + 0.5 * b;
+                vsum[k] += 0.5 * r - 0.418_688 * g - 0.081_312 * b;
+            }
+        }
+        for k in 0..up.len() {
+            up[k] = (usum[k] / 4.0 + 128.0).clamp(0.0, 255.0) as u8;
+            vp[k] = (vsum[k] / 4.0 + 128.0).clamp(0.0, 255.0) as u8;
+        }
+        out.write_all(b"FRAME\n").unwrap();
+        out.write_all(&yp).unwrap();
+        out.write_all(&up).unwrap();
+        out.write_all(&vp).unwrap();
+    }
+}

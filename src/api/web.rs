@@ -1,0 +1,125 @@
+//! `fetch` calls to the session API.
+
+use super::retry::{backoff_ms, MAX_ATTEMPTS};
+use super::{ApiError, SessionInfo};
+use crate::host::config::SessionRef;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, Headers, Request, RequestInit, Response};
+
+async fn send(
+    method: &str,
+    url: &str,
+    session: &SessionRef,
+    body: Option<(&wasm_bindgen::JsValue, &str)>,
+) -> Result<Response, ApiError> {
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let headers = Headers::new().map_err(|_| ApiError::Network)?;
+    headers
+        .set("Authorization", &format!("Bearer {}", session.token))
+        .map_err(|_| ApiError::Network)?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    if let Some((b, ct)) = body {
+        headers
+            .set("Content-Type", ct)
+            .map_err(|_| ApiError::Network)?;
+        init.set_body(b);
+    }
+    init.set_headers(&headers);
+    let req = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Network)?;
+    let resp: Response = JsFuture::from(window.fetch_with_request(&req))
+        .await
+        .map_err(|_| ApiError::Network)?
+        .unchecked_into();
+    if resp.ok() {
+        return Ok(resp);
+    }
+    let status = resp.status();
+    if status == 410 {
+        return Err(ApiError::Expired);
+    }
+    let code = match resp.json() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|v| js_sys::Reflect::get(&v, &"error".into()).ok())
+            .and_then(|v| v.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Err(ApiError::Http { status, code })
+}
+
+async fn json<T: serde::de::DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    let text = JsFuture::from(resp.text().map_err(|_| ApiError::Decode)?)
+        .await
+        .map_err(|_| ApiError::Decode)?;
+    serde_json::from_str(&text.as_string().unwrap_or_default()).map_err(|_| ApiError::Decode)
+}
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Read the session; also returns the local time the answer arrived, for
+/// the clock-skew correction.
+pub async fn read_session(session: &SessionRef) -> Result<(SessionInfo, i64), ApiError> {
+    let resp = send(
+        "GET",
+        &format!("/api/sessions/{}", session.id),
+        session,
+        None,
+    )
+    .await?;
+    let info = json(resp).await?;
+    Ok((info, now_ms()))
+}
+
+async fn sleep_ms(ms: u32) {
+    gloo::timers::future::TimeoutFuture::new(ms).await;
+}
+
+/// Upload one part, retrying transient failures with backoff. The PUT is
+/// idempotent on the backend, so a retry after a lost answer stores once.
+/// `on_retry` is told of each retry (to show the unstable-connection note).
+pub async fn put_part(
+    session: &SessionRef,
+    part: &str,
+    blob: &Blob,
+    mut on_retry: impl FnMut(u32),
+) -> Result<(), ApiError> {
+    let url = format!("/api/sessions/{}/parts/{part}", session.id);
+    let mut attempt = 0;
+    loop {
+        match send("PUT", &url, session, Some((blob.as_ref(), "image/jpeg"))).await {
+            Ok(_) => return Ok(()),
+            Err(e) if e.transient() && attempt + 1 < MAX_ATTEMPTS => {
+                attempt += 1;
+                on_retry(attempt);
+                sleep_ms(backoff_ms(attempt, js_sys::Math::random())).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Ask the backend to complete the session.
+pub async fn complete(session: &SessionRef, document_type: &str) -> Result<SessionInfo, ApiError> {
+    let body =
+        wasm_bindgen::JsValue::from_str(&format!(r#"{{"document_type":"{document_type}"}}"#));
+    let url = format!("/api/sessions/{}/complete", session.id);
+    let mut attempt = 0;
+    loop {
+        match send("POST", &url, session, Some((&body, "application/json"))).await {
+            Ok(r) => return json(r).await,
+            Err(e) if e.transient() && attempt + 1 < MAX_ATTEMPTS => {
+                attempt += 1;
+                sleep_ms(backoff_ms(attempt, js_sys::Math::random())).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Posting to the parent window (browser side of [`super`]).
+
+use super::{message, valid_target_origin};
+use serde_json::Value;
+
+/// The parent page, reachable at one exact origin.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Host {
+    origin: Option<String>,
+}
+
+impl Host {
+    /// A bridge to `origin`; an unusable origin gives a bridge that posts
+    /// nothing (the capture still works, the host just hears nothing).
+    pub fn new(origin: &str) -> Host {
+        Host {
+            origin: valid_target_origin(origin).then(|| origin.to_string()),
+        }
+    }
+
+    /// Post a message of `kind` to the parent, if the page is framed.
+    pub fn post(&self, kind: &str, extra: Value) {
+        let Some(origin) = &self.origin else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Ok(Some(parent)) = window.parent() else {
+            return;
+        };
+        if parent == window {
+            return;
+        }
+        let text = message(kind, extra).to_string();
+        if let Ok(value) = js_sys::JSON::parse(&text) {
+            // postMessage to a parent whose origin differs is dropped by the
+            // browser: exactly what we want if the merchant is not who the
+            // session says.
+            let _ = parent.post_message(&value, origin);
+        }
+    }
+}

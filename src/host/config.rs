@@ -1,0 +1,95 @@
+//! What the capture page is opened with: the session id and token, from the
+//! URL fragment (`#session=…&token=…`). The fragment never reaches a server
+//! (browsers do not send it) nor a `Referer`, unlike a query string.
+
+/// The session the page works on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRef {
+    pub id: String,
+    pub token: String,
+}
+
+/// Why the fragment is not usable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    Missing,
+    Malformed,
+}
+
+fn is_hex(s: &str, len: usize) -> bool {
+    s.len() == len
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+}
+
+/// Parse `#session=<32 hex>&token=<64 hex>` (the leading `#` optional).
+/// Anything else is refused: no other key is read, nothing is echoed.
+pub fn parse_fragment(fragment: &str) -> Result<SessionRef, ConfigError> {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment);
+    if f.is_empty() {
+        return Err(ConfigError::Missing);
+    }
+    if f.len() > 512 {
+        return Err(ConfigError::Malformed);
+    }
+    let (mut id, mut token) = (None, None);
+    for pair in f.split('&') {
+        match pair.split_once('=') {
+            Some(("session", v)) => id = Some(v),
+            Some(("token", v)) => token = Some(v),
+            _ => {}
+        }
+    }
+    match (id, token) {
+        (Some(i), Some(t)) if is_hex(i, 32) && is_hex(t, 64) => Ok(SessionRef {
+            id: i.into(),
+            token: t.into(),
+        }),
+        (None, None) => Err(ConfigError::Missing),
+        _ => Err(ConfigError::Malformed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "0123456789abcdef0123456789abcdef";
+
+    fn token() -> String {
+        "ab".repeat(32)
+    }
+
+    #[test]
+    fn parses_a_good_fragment() {
+        let r = parse_fragment(&format!("#session={ID}&token={}", token())).unwrap();
+        assert_eq!(r.id, ID);
+        assert_eq!(r.token, token());
+    }
+
+    #[test]
+    fn refuses_missing_and_hostile_fragments() {
+        assert_eq!(parse_fragment(""), Err(ConfigError::Missing));
+        assert_eq!(parse_fragment("#"), Err(ConfigError::Missing));
+        assert_eq!(
+            parse_fragment(&format!("#session={ID}")),
+            Err(ConfigError::Malformed)
+        );
+        assert_eq!(
+            parse_fragment(&format!("#session=../../x&token={}", token())),
+            Err(ConfigError::Malformed)
+        );
+        assert_eq!(
+            parse_fragment(&format!("#session={}&token={}", ID.to_uppercase(), token())),
+            Err(ConfigError::Malformed)
+        );
+        assert_eq!(
+            parse_fragment(&"a".repeat(4000)),
+            Err(ConfigError::Malformed)
+        );
+        assert_eq!(
+            parse_fragment("#session=<script>&token=1"),
+            Err(ConfigError::Malformed)
+        );
+    }
+}

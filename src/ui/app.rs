@@ -1,0 +1,310 @@
+//! The app: loads the session, runs the journey's reducer, and performs its
+//! effects (uploads, completion, messages to the host, wiping images).
+
+use super::capture::Capture;
+use super::choose::Choose;
+use super::countdown::Countdown;
+use super::done::Done;
+use super::expired::Expired;
+use super::failure::Failure;
+use super::review::Review;
+use super::sending::Sending;
+use super::welcome::Welcome;
+use crate::api::{self, ApiError, SessionInfo};
+use crate::camera::{CameraError, Still};
+use crate::flow::countdown::Deadline;
+use crate::flow::{DocumentType, Event, Journey, Part, Step};
+use crate::host::config::{parse_fragment, ConfigError, SessionRef};
+use crate::host::Host;
+use crate::i18n::{t, Key};
+use serde_json::json;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// The journey as Yew state.
+#[derive(Clone, PartialEq, Default)]
+struct JourneyState(Journey);
+
+impl Reducible for JourneyState {
+    type Action = Event;
+    fn reduce(self: Rc<Self>, action: Event) -> Rc<Self> {
+        Rc::new(JourneyState(self.0.apply(action)))
+    }
+}
+
+/// A loaded session.
+#[derive(Clone, PartialEq)]
+struct Loaded {
+    session: SessionRef,
+    deadline: Deadline,
+    host: Host,
+}
+
+#[derive(Clone, PartialEq)]
+enum Boot {
+    Loading,
+    Ready(Rc<Loaded>),
+    Failed(Key),
+}
+
+/// Stills accepted but not yet confirmed by the backend, kept in memory only
+/// (never in storage) so a failed upload can be retried without retaking.
+type Pending = Rc<RefCell<HashMap<Part, Rc<Still>>>>;
+
+fn location_fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let boot = use_state(|| Boot::Loading);
+    let journey = use_reducer(JourneyState::default);
+    let review = use_state(|| None::<Rc<Still>>);
+    let pending: Pending = use_mut_ref(HashMap::new);
+    let note = use_state(|| None::<Key>);
+    let completing = use_mut_ref(|| false);
+    let reload = use_state(|| 0u32);
+
+    // Load the session named in the fragment.
+    {
+        let (boot, journey) = (boot.clone(), journey.clone());
+        use_effect_with(*reload, move |_| {
+            match parse_fragment(&location_fragment()) {
+                Err(ConfigError::Missing) => boot.set(Boot::Failed(Key::SessionMissing)),
+                Err(ConfigError::Malformed) => boot.set(Boot::Failed(Key::SessionMissing)),
+                Ok(session) => spawn_local(async move {
+                    match api::read_session(&session).await {
+                        Ok((info, local)) => {
+                            let loaded = loaded(session, &info, local);
+                            loaded
+                                .host
+                                .post("ready", json!({"expires_at": info.expires_at}));
+                            match info.status.as_str() {
+                                "expired" => journey.dispatch(Event::Expire),
+                                "cancelled" => journey.dispatch(Event::Cancel),
+                                _ => {}
+                            }
+                            boot.set(Boot::Ready(Rc::new(loaded)));
+                        }
+                        Err(ApiError::Expired) => journey.dispatch(Event::Expire),
+                        Err(_) => boot.set(Boot::Failed(Key::SessionUnreadable)),
+                    }
+                }),
+            }
+        });
+    }
+
+    let ready = match &*boot {
+        Boot::Ready(l) => Some(l.clone()),
+        _ => None,
+    };
+    let step = journey.0.step;
+
+    // Tell the host about each step; at the end, wipe every image.
+    {
+        let (ready, review, pending) = (ready.clone(), review.clone(), pending.clone());
+        let document = journey.0.document;
+        use_effect_with((step, ready.is_some()), move |(step, _)| {
+            if let Some(l) = &ready {
+                l.host.post("step", json!({"step": step.name()}));
+                match step {
+                    Step::Done => l.host.post(
+                        "completed",
+                        json!({"document_type": document.map(|d| d.as_str())}),
+                    ),
+                    Step::Expired => l.host.post("expired", json!({})),
+                    Step::Cancelled => l.host.post("cancelled", json!({})),
+                    _ => {}
+                }
+            }
+            if step.is_final() {
+                // Dropping the stills revokes their object URLs.
+                review.set(None);
+                pending.borrow_mut().clear();
+            }
+        });
+    }
+
+    // Upload one accepted part (retried inside; idempotent on the backend).
+    let upload = {
+        let (ready, journey, pending, note) = (
+            ready.clone(),
+            journey.clone(),
+            pending.clone(),
+            note.clone(),
+        );
+        Callback::from(move |part: Part| {
+            let Some(l) = ready.clone() else { return };
+            let Some(still) = pending.borrow().get(&part).cloned() else {
+                return;
+            };
+            let (journey, pending, note) = (journey.clone(), pending.clone(), note.clone());
+            spawn_local(async move {
+                let retrying = note.clone();
+                let result = api::put_part(&l.session, part.as_str(), &still.blob, move |_| {
+                    retrying.set(Some(Key::UploadRetrying))
+                })
+                .await;
+                match result {
+                    Ok(()) => {
+                        pending.borrow_mut().remove(&part);
+                        note.set(None);
+                        l.host.post("part_uploaded", json!({"part": part.as_str()}));
+                        journey.dispatch(Event::Uploaded(part));
+                    }
+                    Err(ApiError::Expired) => journey.dispatch(Event::Expire),
+                    Err(e) => {
+                        note.set(Some(Key::UploadFailed));
+                        l.host.post("error", json!({"code": "upload_failed", "status": match e { ApiError::Http { status, .. } => status, _ => 0 }}));
+                    }
+                }
+            });
+        })
+    };
+
+    // Completion, once the backend holds every part.
+    {
+        let (ready, journey2, completing) = (ready.clone(), journey.clone(), completing.clone());
+        let j = journey.0.clone();
+        use_effect_with((j.step, j.uploaded.len()), move |_| {
+            if let (Some(l), Some(doc)) = (ready, j.document) {
+                if j.step == Step::Sending && j.ready_to_complete() && !*completing.borrow() {
+                    *completing.borrow_mut() = true;
+                    spawn_local(async move {
+                        match api::complete(&l.session, doc.as_str()).await {
+                            Ok(_) => journey2.dispatch(Event::Completed),
+                            Err(ApiError::Expired) => journey2.dispatch(Event::Expire),
+                            Err(_) => *completing.borrow_mut() = false,
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    let dispatch = |e: Event| {
+        let journey = journey.clone();
+        Callback::from(move |_: ()| journey.dispatch(e.clone()))
+    };
+    let on_choose = {
+        let journey = journey.clone();
+        Callback::from(move |d: DocumentType| journey.dispatch(Event::Choose(d)))
+    };
+    let on_still = {
+        let (journey, review) = (journey.clone(), review.clone());
+        Callback::from(move |s: Rc<Still>| {
+            review.set(Some(s));
+            journey.dispatch(Event::Shutter);
+        })
+    };
+    let on_retake = {
+        let (journey, review) = (journey.clone(), review.clone());
+        Callback::from(move |_| {
+            review.set(None);
+            journey.dispatch(Event::Retake);
+        })
+    };
+    let on_accept = {
+        let (journey, review, pending, upload) = (
+            journey.clone(),
+            review.clone(),
+            pending.clone(),
+            upload.clone(),
+        );
+        Callback::from(move |_| {
+            if let (Step::Review(part), Some(still)) = (journey.0.step, (*review).clone()) {
+                pending.borrow_mut().insert(part, still);
+                review.set(None);
+                journey.dispatch(Event::Accept);
+                upload.emit(part);
+            }
+        })
+    };
+    let retry_uploads = {
+        let (pending, upload) = (pending.clone(), upload.clone());
+        Callback::from(move |_: MouseEvent| {
+            let parts: Vec<Part> = pending.borrow().keys().copied().collect();
+            for p in parts {
+                upload.emit(p);
+            }
+        })
+    };
+    let on_camera_error = {
+        let ready = ready.clone();
+        Callback::from(move |e: CameraError| {
+            if let Some(l) = &ready {
+                l.host.post("error", json!({"code": e.code()}));
+            }
+        })
+    };
+
+    let body = match (&*boot, step) {
+        (_, Step::Expired) => html! { <Expired /> },
+        (_, Step::Cancelled) => html! { <Expired cancelled=true /> },
+        (Boot::Loading, _) => {
+            html! { <p class="loading" role="status">{ t(Key::CameraStarting) }</p> }
+        }
+        (Boot::Failed(k), _) => {
+            let reload = reload.clone();
+            html! { <Failure message={*k} on_retry={Callback::from(move |_| reload.set(*reload + 1))} /> }
+        }
+        (Boot::Ready(_), step) => match step {
+            Step::Welcome => html! { <Welcome on_start={dispatch(Event::Start)} /> },
+            Step::Choose => {
+                html! { <Choose on_choose={on_choose} on_back={dispatch(Event::Back)} /> }
+            }
+            Step::Capture(part) => html! {
+                <Capture part={part} document={journey.0.document.unwrap_or(DocumentType::IdCard)}
+                         on_still={on_still} on_camera_error={on_camera_error} />
+            },
+            Step::Review(part) => match (*review).clone() {
+                Some(still) => {
+                    html! { <Review part={part} still={still} on_retake={on_retake} on_accept={on_accept} /> }
+                }
+                None => html! {},
+            },
+            Step::Sending => {
+                let (done, total) = journey.0.progress();
+                html! { <Sending done={done} total={total} /> }
+            }
+            Step::Done => html! { <Done /> },
+            Step::Expired | Step::Cancelled => html! {},
+        },
+    };
+    let expire = {
+        let journey = journey.clone();
+        Callback::from(move |_| journey.dispatch(Event::Expire))
+    };
+    html! {
+        <main class="app" lang="fr" aria-label={t(Key::AppTitle)}>
+            <header class="topbar">
+                <span class="brand">{ t(Key::AppTitle) }</span>
+                if let Some(l) = &ready {
+                    <Countdown deadline={l.deadline} on_expire={expire} />
+                }
+            </header>
+            if let Some(k) = *note {
+                <div class="banner" role="status">
+                    <p>{ t(k) }</p>
+                    if k == Key::UploadFailed {
+                        <button class="secondary" onclick={retry_uploads}>{ t(Key::Retry) }</button>
+                    }
+                </div>
+            }
+            { body }
+        </main>
+    }
+}
+
+fn loaded(session: SessionRef, info: &SessionInfo, local_ms: i64) -> Loaded {
+    Loaded {
+        deadline: Deadline::new(info.expires_at, info.server_time, local_ms),
+        host: Host::new(&info.parent_origin),
+        session,
+    }
+}

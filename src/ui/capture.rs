@@ -1,0 +1,146 @@
+//! Steps 3, 5 and 6: the live camera with the guide in the document's shape
+//! (or an oval for the selfie), and the shutter. The camera is opened when
+//! the screen appears and released (tracks stopped) when it goes.
+
+use super::heading::Heading;
+use crate::camera::{still_jpeg, CameraError, CameraStream, Facing, Still};
+use crate::flow::{DocumentType, Part, Step};
+use crate::i18n::{t, Key};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlVideoElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct CaptureProps {
+    pub part: Part,
+    pub document: DocumentType,
+    pub on_still: Callback<Rc<Still>>,
+    pub on_camera_error: Callback<CameraError>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Status {
+    Starting,
+    Live,
+    Failed(CameraError),
+}
+
+fn title(part: Part, document: DocumentType) -> Key {
+    match (part, document) {
+        (Part::Selfie, _) => Key::CaptureSelfieTitle,
+        (Part::DocumentFront, DocumentType::Passport) => Key::CapturePassportTitle,
+        (Part::DocumentFront, _) => Key::CaptureFrontTitle,
+        (Part::DocumentBack, _) => Key::CaptureBackTitle,
+    }
+}
+
+#[function_component(Capture)]
+pub fn capture(p: &CaptureProps) -> Html {
+    let video = use_node_ref();
+    let status = use_state(|| Status::Starting);
+    let camera = use_mut_ref(|| None::<CameraStream>);
+    let attempt = use_state(|| 0u32);
+    let busy = use_state(|| false);
+    {
+        let (video, status, camera, on_error) = (
+            video.clone(),
+            status.clone(),
+            camera.clone(),
+            p.on_camera_error.clone(),
+        );
+        use_effect_with((p.part, *attempt), move |(part, _)| {
+            let alive = Rc::new(Cell::new(true));
+            let facing = if part.is_selfie() {
+                Facing::User
+            } else {
+                Facing::Environment
+            };
+            status.set(Status::Starting);
+            {
+                let (alive, camera) = (alive.clone(), camera.clone());
+                spawn_local(async move {
+                    match CameraStream::open(facing).await {
+                        // The screen went away meanwhile: the stream drops here.
+                        Ok(_) if !alive.get() => {}
+                        Ok(stream) => {
+                            if let Some(v) = video.cast::<HtmlVideoElement>() {
+                                v.set_src_object(Some(stream.stream()));
+                                let _ = v.play();
+                            }
+                            *camera.borrow_mut() = Some(stream);
+                            status.set(Status::Live);
+                        }
+                        Err(e) if alive.get() => {
+                            on_error.emit(e.clone());
+                            status.set(Status::Failed(e));
+                        }
+                        Err(_) => {}
+                    }
+                });
+            }
+            move || {
+                alive.set(false);
+                // Stops every track: nothing keeps the camera after this screen.
+                camera.borrow_mut().take();
+            }
+        });
+    }
+    let shutter = {
+        let (video, on_still, busy) = (video.clone(), p.on_still.clone(), busy.clone());
+        Callback::from(move |_: MouseEvent| {
+            if *busy {
+                return;
+            }
+            let Some(v) = video.cast::<HtmlVideoElement>() else {
+                return;
+            };
+            let (on_still, busy) = (on_still.clone(), busy.clone());
+            busy.set(true);
+            spawn_local(async move {
+                if let Ok(still) = still_jpeg(v.unchecked_ref()).await {
+                    on_still.emit(Rc::new(still));
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let retry = {
+        let attempt = attempt.clone();
+        Callback::from(move |_: MouseEvent| attempt.set(*attempt + 1))
+    };
+    let guide = match (p.part, p.document) {
+        (Part::Selfie, _) => "guide oval",
+        (_, DocumentType::Passport) => "guide id3",
+        _ => "guide id1",
+    };
+    let hint = if p.part.is_selfie() {
+        Key::CaptureSelfieHint
+    } else {
+        Key::CaptureDocumentHint
+    };
+    let live = *status == Status::Live;
+    html! {
+        <section class="screen capture" data-screen={Step::Capture(p.part).name()}>
+            <Heading text={t(title(p.part, p.document))} />
+            <p class="hint">{ t(hint) }</p>
+            <div class={if p.part.is_selfie() { "viewfinder mirrored" } else { "viewfinder" }}>
+                <video ref={video} playsinline=true muted=true autoplay=true aria-label={t(Key::CameraPreview)}></video>
+                <div class={guide} aria-hidden="true"></div>
+                if *status == Status::Starting {
+                    <p class="camera-status" role="status">{ t(Key::CameraStarting) }</p>
+                }
+            </div>
+            if let Status::Failed(e) = &*status {
+                <div class="camera-error" role="alert" data-error={e.code()}>
+                    <p>{ t(e.key()) }</p>
+                    <button class="primary" onclick={retry}>{ t(Key::Retry) }</button>
+                </div>
+            } else {
+                <button class="primary shutter" onclick={shutter} disabled={!live || *busy}>{ t(Key::Shutter) }</button>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,23 @@
+//! A screen heading that takes the focus when the screen appears, so a
+//! screen-reader or keyboard user lands on the new screen's title.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct HeadingProps {
+    pub text: AttrValue,
+}
+
+#[function_component(Heading)]
+pub fn heading(p: &HeadingProps) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(p.text.clone(), move |_| {
+            if let Some(h) = node.cast::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+        });
+    }
+    html! { <h1 ref={node} tabindex="-1">{ p.text.clone() }</h1> }
+}

@@ -1,0 +1,15 @@
+//! The screens, one per file, and the app that strings them together.
+
+mod app;
+mod capture;
+mod choose;
+mod countdown;
+mod done;
+mod expired;
+mod failure;
+mod heading;
+mod review;
+mod sending;
+mod welcome;
+
+pub use app::App;

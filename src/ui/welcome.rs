@@ -1,0 +1,27 @@
+//! Step 1: what the shopper needs, and the start button.
+
+use super::heading::Heading;
+use crate::i18n::{t, Key};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct WelcomeProps {
+    pub on_start: Callback<()>,
+}
+
+#[function_component(Welcome)]
+pub fn welcome(p: &WelcomeProps) -> Html {
+    let start = p.on_start.reform(|_: MouseEvent| ());
+    html! {
+        <section class="screen welcome" data-screen="welcome">
+            <Heading text={t(Key::WelcomeTitle)} />
+            <p>{ t(Key::WelcomeIntro) }</p>
+            <ul class="needs">
+                <li>{ t(Key::WelcomeNeedDocument) }</li>
+                <li>{ t(Key::WelcomeNeedCamera) }</li>
+                <li>{ t(Key::WelcomeNeedHour) }</li>
+            </ul>
+            <button class="primary" onclick={start}>{ t(Key::WelcomeStart) }</button>
+        </section>
+    }
+}

@@ -1,0 +1,97 @@
+// Shared set-up for the end-to-end tests: the reference server on two
+// loopback origins, Debian's Chromium driven by playwright-core with a fake
+// camera fed from a y4m clip, screenshots and axe checks.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const DEMO_PORT = Number(process.env.E2E_DEMO_PORT || 18080);
+export const CAPTURE_PORT = Number(process.env.E2E_CAPTURE_PORT || 18081);
+export const DEMO = `http://127.0.0.1:${DEMO_PORT}`;
+export const CAPTURE = `http://localhost:${CAPTURE_PORT}`;
+export const SCREENS = join(ROOT, "target/e2e-screens");
+
+/** Build (once) a y4m clip from a fixture frame the repository ships. */
+export function clip(fixture) {
+  const dir = join(ROOT, "target/e2e");
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, fixture.replace(/\.\w+$/, ".y4m"));
+  if (!existsSync(out)) {
+    execFileSync(join(ROOT, "target/release/make-y4m"), [join(ROOT, "tests/fixtures", fixture), out, "10"]);
+  }
+  return out;
+}
+
+/** Start the reference server with a fresh data directory and a test clock. */
+export async function startServer() {
+  const data = mkdtempSync(join(tmpdir(), "idcapture-e2e-"));
+  const proc = spawn(join(ROOT, "target/release/idcapture-server"), [], {
+    env: {
+      ...process.env,
+      IDCAPTURE_DATA: data,
+      IDCAPTURE_APP: join(ROOT, "dist"),
+      IDCAPTURE_CAPTURE_ADDR: `127.0.0.1:${CAPTURE_PORT}`,
+      IDCAPTURE_DEMO_ADDR: `127.0.0.1:${DEMO_PORT}`,
+      IDCAPTURE_CAPTURE_ORIGIN: CAPTURE,
+      IDCAPTURE_DEMO_ORIGIN: DEMO,
+      IDCAPTURE_TEST_CLOCK: "1",
+      RUST_LOG: "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${DEMO}/demo/config`);
+      if (r.ok) return { proc, data, stop: () => proc.kill("SIGTERM") };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill("SIGTERM");
+  throw new Error("server did not start");
+}
+
+/** Launch Debian's Chromium with a fake camera fed from `y4m` (or none). */
+export async function launch(y4m) {
+  const args = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--use-fake-ui-for-media-stream",
+  ];
+  if (y4m) args.push("--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${y4m}`);
+  return chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args });
+}
+
+/** Record every request a page makes (to check origins and tokens). */
+export function recordRequests(page) {
+  const urls = [];
+  page.on("request", (r) => urls.push(r.url()));
+  return urls;
+}
+
+/** Screenshot of the whole page, named after the screen. */
+export async function shot(page, name) {
+  mkdirSync(SCREENS, { recursive: true });
+  await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
+}
+
+/** axe on the page and its frames: returns the violations. */
+export async function axe(page) {
+  const r = await new AxeBuilder({ page }).analyze();
+  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/** Read the session through the API, as the merchant's back office would. */
+export async function readSession(id, token) {
+  const r = await fetch(`${CAPTURE}/api/sessions/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  return r.json();
+}

@@ -1,0 +1,106 @@
+// The whole journey in a real browser: the demo checkout on one origin,
+// the capture app in a cross-origin iframe, a fake camera fed with a real
+// frame, every screen screenshotted and checked with axe, and the backend
+// holding exactly the parts, each at the camera's resolution.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launch, clip, shot, axe, readSession, recordRequests, DEMO, CAPTURE } from "./harness.mjs";
+
+let server;
+let browser;
+const Y4M_W = 1280;
+const Y4M_H = 720;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch(clip("doc_good_001.jpg"));
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function screen(page, frame, name, violations, prefix) {
+  await frame.locator(`[data-screen="${name}"]`).waitFor({ timeout: 15000 });
+  if (name.startsWith("capture_")) {
+    // Shoot the live preview, not the "starting" state.
+    await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 15000 });
+  }
+  await shot(page, `${prefix}-${name}`);
+  violations.push(...(await axe(page)).map((v) => `${name}: ${v}`));
+}
+
+async function journey(document, parts) {
+  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
+  const page = await context.newPage();
+  const urls = recordRequests(page);
+  const violations = [];
+  await page.goto(DEMO + "/");
+  await page.click("#start");
+  const iframe = page.locator("iframe");
+  await iframe.waitFor();
+  const src = await iframe.getAttribute("src");
+  assert.ok(src.startsWith(CAPTURE + "/#session="), "capture URL on the capture origin, token in the fragment");
+  assert.equal(await iframe.getAttribute("allow"), "camera; fullscreen");
+  const frag = new URLSearchParams(src.split("#")[1]);
+  const [id, token] = [frag.get("session"), frag.get("token")];
+  const frame = page.frameLocator("iframe");
+  const prefix = document;
+
+  await screen(page, frame, "welcome", violations, prefix);
+  await assert.doesNotReject(frame.locator('[data-testid="countdown"]').waitFor());
+  const shown = await frame.locator('[data-testid="countdown"]').textContent();
+  assert.match(shown, /^(60:00|59:[0-5]\d)$/, `countdown near one hour: ${shown}`);
+  await frame.getByRole("button", { name: "Commencer" }).click();
+  await screen(page, frame, "choose_document", violations, prefix);
+  await frame.locator(`button[data-document="${document}"]`).click();
+
+  for (const part of parts) {
+    await screen(page, frame, `capture_${part}`, violations, prefix);
+    const shutter = frame.getByRole("button", { name: "Prendre la photo" });
+    await assert.doesNotReject(shutter.waitFor());
+    await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 15000 });
+    await shutter.click();
+    await screen(page, frame, `review_${part}`, violations, prefix);
+    const img = frame.locator("img.still");
+    assert.equal(await img.getAttribute("data-width"), String(Y4M_W));
+    assert.equal(await img.getAttribute("data-height"), String(Y4M_H));
+    await frame.getByRole("button", { name: "Utiliser cette photo" }).click();
+  }
+  await screen(page, frame, "done", violations, prefix);
+
+  // The backend holds exactly these parts, each a JPEG it decoded at the
+  // camera's resolution.
+  const s = await readSession(id, token);
+  assert.equal(s.status, "completed");
+  const apiName = { front: "document_front", back: "document_back", selfie: "selfie" };
+  assert.deepEqual(s.parts.map((p) => p.part).sort(), parts.map((p) => apiName[p]).sort());
+  for (const p of s.parts) {
+    assert.equal(p.width, Y4M_W, `${p.part} width`);
+    assert.equal(p.height, Y4M_H, `${p.part} height`);
+  }
+
+  // The host saw the documented events.
+  const types = await page.evaluate(() => window.idcaptureEvents.map((e) => e.type));
+  assert.equal(types[0], "ready");
+  assert.equal(types.filter((t) => t === "part_uploaded").length, parts.length);
+  assert.equal(types.at(-1), "completed");
+
+  // Only the two loopback origins, and the token in no URL's path or query.
+  for (const u of urls) {
+    assert.ok(u.startsWith(DEMO + "/") || u.startsWith(CAPTURE + "/") || u.startsWith("blob:") || u.startsWith("data:"), `unexpected request ${u}`);
+    const noFragment = u.split("#")[0];
+    assert.ok(!noFragment.includes(token), `token in a request URL: ${noFragment}`);
+  }
+  assert.deepEqual(violations, []);
+  await context.close();
+}
+
+test("ID card: front, back and selfie reach the backend", async () => {
+  await journey("id_card", ["front", "back", "selfie"]);
+});
+
+test("passport: data page and selfie, no back", async () => {
+  await journey("passport", ["front", "selfie"]);
+});
