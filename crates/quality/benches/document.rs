@@ -6,7 +6,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use idcapture_quality::{analyze_document, Frame, PixelFormat};
 
 fn load(name: &str, max_side: usize) -> (usize, usize, Vec<u8>) {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let img = image::open(&path).expect("fixture").to_rgb8();
     let (w, h) = img.dimensions();
     let f = Frame::new(w as usize, h as usize, PixelFormat::Rgb, img.as_raw()).unwrap();

@@ -22,7 +22,7 @@ fn main() {
     };
     let (w, h) = ((img.width() & !1) as usize, (img.height() & !1) as usize);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&args[2]).expect("create output"));
-    write!(out, "YUV4MPEG2 W{w} H{h} F15:1 Ip A1:1 C420jpeg\n").unwrap();
+    writeln!(out, "YUV4MPEG2 W{w} H{h} F15:1 Ip A1:1 C420jpeg").unwrap();
     let mut seed: u32 = 0x9e37_79b9;
     let mut rand = move || {
         seed ^= seed << 13;
