@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod camera;
+pub mod checks;
 pub mod flow;
 pub mod host;
 pub mod i18n;

@@ -16,9 +16,7 @@ async fn sleep(ms: u32) {
 
 #[wasm_bindgen_test]
 async fn camera_tracks_stop_when_the_handle_drops() {
-    let cam = CameraStream::open(Facing::Environment)
-        .await
-        .expect("the fake camera opens");
+    let cam = CameraStream::open(Facing::Environment).await.expect("the fake camera opens");
     let track: MediaStreamTrack = cam.stream().get_video_tracks().get(0).unchecked_into();
     assert_eq!(track.ready_state(), MediaStreamTrackState::Live);
     drop(cam);
@@ -27,9 +25,7 @@ async fn camera_tracks_stop_when_the_handle_drops() {
 
 #[wasm_bindgen_test]
 async fn a_still_has_the_tracks_resolution() {
-    let cam = CameraStream::open(Facing::Environment)
-        .await
-        .expect("the fake camera opens");
+    let cam = CameraStream::open(Facing::Environment).await.expect("the fake camera opens");
     let doc = web_sys::window().unwrap().document().unwrap();
     let video: HtmlVideoElement = doc.create_element("video").unwrap().unchecked_into();
     video.set_muted(true);
@@ -43,11 +39,9 @@ async fn a_still_has_the_tracks_resolution() {
     }
     // Shown small: the still must not be the preview's size.
     video.set_width(160);
-    let still = still_jpeg(&video).await.expect("a still");
-    assert_eq!(
-        (still.width, still.height),
-        (video.video_width(), video.video_height())
-    );
+    let (still, pixels) = still_jpeg(&video).await.expect("a still");
+    assert_eq!(pixels.len(), (still.width * still.height * 4) as usize);
+    assert_eq!((still.width, still.height), (video.video_width(), video.video_height()));
     assert!(still.width > 160);
     assert_eq!(still.blob.type_(), "image/jpeg");
     assert!(still.url.starts_with("blob:"));
@@ -64,25 +58,13 @@ async fn the_app_explains_a_link_without_a_session() {
         h1.is_some() && doc.active_element() == h1
     };
     for _ in 0..100 {
-        if root
-            .text_content()
-            .unwrap_or_default()
-            .contains("incomplet")
-            && focused_heading()
-        {
+        if root.text_content().unwrap_or_default().contains("incomplet") && focused_heading() {
             break;
         }
         sleep(20).await;
     }
     let text = root.text_content().unwrap_or_default();
-    assert!(
-        text.contains(idcapture::i18n::fr(idcapture::i18n::Key::SessionMissing)),
-        "{text}"
-    );
+    assert!(text.contains(idcapture::i18n::fr(idcapture::i18n::Key::SessionMissing)), "{text}");
     let h1 = root.query_selector("h1").unwrap().expect("a heading");
-    assert_eq!(
-        doc.active_element().as_ref(),
-        Some(&h1),
-        "focus moves to the new screen's heading"
-    );
+    assert_eq!(doc.active_element().as_ref(), Some(&h1), "focus moves to the new screen's heading");
 }

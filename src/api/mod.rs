@@ -73,21 +73,9 @@ mod tests {
     #[test]
     fn only_network_and_server_errors_are_transient() {
         assert!(ApiError::Network.transient());
-        assert!(ApiError::Http {
-            status: 503,
-            code: "x".into()
-        }
-        .transient());
-        assert!(!ApiError::Http {
-            status: 401,
-            code: "x".into()
-        }
-        .transient());
-        assert!(!ApiError::Http {
-            status: 422,
-            code: "bad_image".into()
-        }
-        .transient());
+        assert!(ApiError::Http { status: 503, code: "x".into() }.transient());
+        assert!(!ApiError::Http { status: 401, code: "x".into() }.transient());
+        assert!(!ApiError::Http { status: 422, code: "bad_image".into() }.transient());
         assert!(!ApiError::Expired.transient());
     }
 

@@ -12,28 +12,26 @@ async fn send(
     url: &str,
     session: &SessionRef,
     body: Option<(&wasm_bindgen::JsValue, &str)>,
+    report: Option<&str>,
 ) -> Result<Response, ApiError> {
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
-    headers
-        .set("Authorization", &format!("Bearer {}", session.token))
-        .map_err(|_| ApiError::Network)?;
+    headers.set("Authorization", &format!("Bearer {}", session.token)).map_err(|_| ApiError::Network)?;
+    if let Some(r) = report {
+        headers.set("X-Idcapture-Report", r).map_err(|_| ApiError::Network)?;
+    }
     let init = RequestInit::new();
     init.set_method(method);
     init.set_cache(web_sys::RequestCache::NoStore);
     init.set_credentials(web_sys::RequestCredentials::Omit);
     if let Some((b, ct)) = body {
-        headers
-            .set("Content-Type", ct)
-            .map_err(|_| ApiError::Network)?;
+        headers.set("Content-Type", ct).map_err(|_| ApiError::Network)?;
         init.set_body(b);
     }
     init.set_headers(&headers);
     let req = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Network)?;
-    let resp: Response = JsFuture::from(window.fetch_with_request(&req))
-        .await
-        .map_err(|_| ApiError::Network)?
-        .unchecked_into();
+    let resp: Response =
+        JsFuture::from(window.fetch_with_request(&req)).await.map_err(|_| ApiError::Network)?.unchecked_into();
     if resp.ok() {
         return Ok(resp);
     }
@@ -54,9 +52,7 @@ async fn send(
 }
 
 async fn json<T: serde::de::DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
-    let text = JsFuture::from(resp.text().map_err(|_| ApiError::Decode)?)
-        .await
-        .map_err(|_| ApiError::Decode)?;
+    let text = JsFuture::from(resp.text().map_err(|_| ApiError::Decode)?).await.map_err(|_| ApiError::Decode)?;
     serde_json::from_str(&text.as_string().unwrap_or_default()).map_err(|_| ApiError::Decode)
 }
 
@@ -67,13 +63,7 @@ fn now_ms() -> i64 {
 /// Read the session; also returns the local time the answer arrived, for
 /// the clock-skew correction.
 pub async fn read_session(session: &SessionRef) -> Result<(SessionInfo, i64), ApiError> {
-    let resp = send(
-        "GET",
-        &format!("/api/sessions/{}", session.id),
-        session,
-        None,
-    )
-    .await?;
+    let resp = send("GET", &format!("/api/sessions/{}", session.id), session, None, None).await?;
     let info = json(resp).await?;
     Ok((info, now_ms()))
 }
@@ -89,12 +79,13 @@ pub async fn put_part(
     session: &SessionRef,
     part: &str,
     blob: &Blob,
+    report: &str,
     mut on_retry: impl FnMut(u32),
 ) -> Result<(), ApiError> {
     let url = format!("/api/sessions/{}/parts/{part}", session.id);
     let mut attempt = 0;
     loop {
-        match send("PUT", &url, session, Some((blob.as_ref(), "image/jpeg"))).await {
+        match send("PUT", &url, session, Some((blob.as_ref(), "image/jpeg")), Some(report)).await {
             Ok(_) => return Ok(()),
             Err(e) if e.transient() && attempt + 1 < MAX_ATTEMPTS => {
                 attempt += 1;
@@ -108,12 +99,11 @@ pub async fn put_part(
 
 /// Ask the backend to complete the session.
 pub async fn complete(session: &SessionRef, document_type: &str) -> Result<SessionInfo, ApiError> {
-    let body =
-        wasm_bindgen::JsValue::from_str(&format!(r#"{{"document_type":"{document_type}"}}"#));
+    let body = wasm_bindgen::JsValue::from_str(&format!(r#"{{"document_type":"{document_type}"}}"#));
     let url = format!("/api/sessions/{}/complete", session.id);
     let mut attempt = 0;
     loop {
-        match send("POST", &url, session, Some((&body, "application/json"))).await {
+        match send("POST", &url, session, Some((&body, "application/json")), None).await {
             Ok(r) => return json(r).await,
             Err(e) if e.transient() && attempt + 1 < MAX_ATTEMPTS => {
                 attempt += 1;

@@ -31,9 +31,7 @@ pub fn video_constraints(facing: Facing, relaxed: bool) -> String {
     if relaxed {
         format!(r#"{{"facingMode":"{mode}"}}"#)
     } else {
-        format!(
-            r#"{{"facingMode":{{"ideal":"{mode}"}},"width":{{"ideal":1920}},"height":{{"ideal":1080}}}}"#
-        )
+        format!(r#"{{"facingMode":{{"ideal":"{mode}"}},"width":{{"ideal":1920}},"height":{{"ideal":1080}}}}"#)
     }
 }
 
@@ -43,12 +41,10 @@ mod tests {
 
     #[test]
     fn constraints_are_ideal_not_exact() {
-        let c: serde_json::Value =
-            serde_json::from_str(&video_constraints(Facing::Environment, false)).unwrap();
+        let c: serde_json::Value = serde_json::from_str(&video_constraints(Facing::Environment, false)).unwrap();
         assert_eq!(c["facingMode"]["ideal"], "environment");
         assert_eq!(c["width"]["ideal"], 1920);
-        let r: serde_json::Value =
-            serde_json::from_str(&video_constraints(Facing::User, true)).unwrap();
+        let r: serde_json::Value = serde_json::from_str(&video_constraints(Facing::User, true)).unwrap();
         assert_eq!(r["facingMode"], "user");
         assert!(r.get("width").is_none());
     }

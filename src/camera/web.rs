@@ -5,15 +5,12 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Blob, CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream,
-    MediaStreamConstraints, MediaStreamTrack, Url,
+    Blob, CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream, MediaStreamConstraints,
+    MediaStreamTrack, Url,
 };
 
 fn exception_name(e: &JsValue) -> String {
-    js_sys::Reflect::get(e, &"name".into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_else(|| "UnknownError".into())
+    js_sys::Reflect::get(e, &"name".into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| "UnknownError".into())
 }
 
 /// Whether the embedding page's permissions policy withholds the camera
@@ -59,10 +56,7 @@ impl CameraStream {
         if camera_policy_blocks() {
             return Err(CameraError::Blocked);
         }
-        let devices = window
-            .navigator()
-            .media_devices()
-            .map_err(|_| CameraError::Insecure)?;
+        let devices = window.navigator().media_devices().map_err(|_| CameraError::Insecure)?;
         let mut last = CameraError::Failed("not tried".into());
         for relaxed in [false, true] {
             let c = MediaStreamConstraints::new();
@@ -70,15 +64,10 @@ impl CameraStream {
             let video = js_sys::JSON::parse(&video_constraints(facing, relaxed))
                 .map_err(|_| CameraError::Failed("constraints".into()))?;
             c.set_video(&video);
-            let promise = devices
-                .get_user_media_with_constraints(&c)
-                .map_err(|e| CameraError::from_name(&exception_name(&e)))?;
+            let promise =
+                devices.get_user_media_with_constraints(&c).map_err(|e| CameraError::from_name(&exception_name(&e)))?;
             match JsFuture::from(promise).await {
-                Ok(s) => {
-                    return Ok(CameraStream {
-                        stream: s.unchecked_into(),
-                    })
-                }
+                Ok(s) => return Ok(CameraStream { stream: s.unchecked_into() }),
                 Err(e) => {
                     last = CameraError::from_name(&exception_name(&e));
                     if last != CameraError::Overconstrained {
@@ -132,58 +121,47 @@ impl PartialEq for Still {
 }
 
 /// Take a still from the video at the track's full resolution and encode it
-/// as JPEG (quality 0.92: text stays crisp, ~1 MB at 1920x1080).
-pub async fn still_jpeg(video: &HtmlVideoElement) -> Result<Still, CameraError> {
+/// as JPEG (quality 0.92: text stays crisp, ~1 MB at 1920x1080). Also
+/// returns the frame's RGBA pixels, for the device-side checks; the caller
+/// drops them once checked.
+pub async fn still_jpeg(video: &HtmlVideoElement) -> Result<(Still, Vec<u8>), CameraError> {
+    // The stream can be live before its first frame reaches the element
+    // (dimensions 0, HAVE_NOTHING): wait for a frame rather than fail.
+    for _ in 0..60 {
+        if video.video_width() > 0 && video.ready_state() >= 2 {
+            break;
+        }
+        gloo::timers::future::TimeoutFuture::new(50).await;
+    }
     let (w, h) = (video.video_width(), video.video_height());
     if w == 0 || h == 0 {
         return Err(CameraError::Failed("no frame yet".into()));
     }
     let fail = |m: &str| CameraError::Failed(m.to_string());
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| fail("no document"))?;
-    let canvas: HtmlCanvasElement = doc
-        .create_element("canvas")
-        .map_err(|_| fail("canvas"))?
-        .unchecked_into();
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("no document"))?;
+    let canvas: HtmlCanvasElement = doc.create_element("canvas").map_err(|_| fail("canvas"))?.unchecked_into();
     canvas.set_width(w);
     canvas.set_height(h);
-    let ctx: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .ok_or_else(|| fail("2d context"))?
-        .unchecked_into();
+    let ctx: CanvasRenderingContext2d =
+        canvas.get_context("2d").ok().flatten().ok_or_else(|| fail("2d context"))?.unchecked_into();
     ctx.draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, w as f64, h as f64)
         .map_err(|_| fail("draw"))?;
-    let promise =
-        js_sys::Promise::new(&mut |resolve: js_sys::Function, reject: js_sys::Function| {
-            let cb = Closure::once_into_js(move |blob: JsValue| {
-                let _ = resolve.call1(&JsValue::NULL, &blob);
-            });
-            if canvas
-                .to_blob_with_type_and_encoder_options(
-                    cb.unchecked_ref(),
-                    "image/jpeg",
-                    &JsValue::from_f64(0.92),
-                )
-                .is_err()
-            {
-                let _ = reject.call0(&JsValue::NULL);
-            }
+    let pixels = ctx.get_image_data(0.0, 0.0, w as f64, h as f64).map_err(|_| fail("pixels"))?.data().0;
+    let promise = js_sys::Promise::new(&mut |resolve: js_sys::Function, reject: js_sys::Function| {
+        let cb = Closure::once_into_js(move |blob: JsValue| {
+            let _ = resolve.call1(&JsValue::NULL, &blob);
         });
-    let blob: Blob = JsFuture::from(promise)
-        .await
-        .map_err(|_| fail("encode"))?
-        .dyn_into()
-        .map_err(|_| fail("encode"))?;
+        if canvas
+            .to_blob_with_type_and_encoder_options(cb.unchecked_ref(), "image/jpeg", &JsValue::from_f64(0.92))
+            .is_err()
+        {
+            let _ = reject.call0(&JsValue::NULL);
+        }
+    });
+    let blob: Blob =
+        JsFuture::from(promise).await.map_err(|_| fail("encode"))?.dyn_into().map_err(|_| fail("encode"))?;
     // The canvas held the frame's pixels: clear it before it is collected.
     canvas.set_width(0);
     let url = Url::create_object_url_with_blob(&blob).map_err(|_| fail("object url"))?;
-    Ok(Still {
-        blob,
-        width: w,
-        height: h,
-        url,
-    })
+    Ok((Still { blob, width: w, height: h, url }, pixels))
 }

@@ -17,10 +17,7 @@ impl Deadline {
     /// From a session read: the server's deadline and clock, and our clock
     /// when the answer arrived.
     pub fn new(expires_at_ms: i64, server_time_ms: i64, local_at_response_ms: i64) -> Deadline {
-        Deadline {
-            expires_at_ms,
-            skew_ms: server_time_ms - local_at_response_ms,
-        }
+        Deadline { expires_at_ms, skew_ms: server_time_ms - local_at_response_ms }
     }
 
     /// Milliseconds left at local time `local_now_ms` (never negative).

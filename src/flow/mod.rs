@@ -21,11 +21,7 @@ pub enum DocumentType {
 }
 
 impl DocumentType {
-    pub const ALL: [DocumentType; 3] = [
-        DocumentType::IdCard,
-        DocumentType::ResidencePermit,
-        DocumentType::Passport,
-    ];
+    pub const ALL: [DocumentType; 3] = [DocumentType::IdCard, DocumentType::ResidencePermit, DocumentType::Passport];
 
     /// The parts to capture, in order.
     pub fn parts(self) -> &'static [Part] {
@@ -78,9 +74,7 @@ impl Part {
     }
 
     pub fn parse(s: &str) -> Option<Part> {
-        [Part::DocumentFront, Part::DocumentBack, Part::Selfie]
-            .into_iter()
-            .find(|p| p.as_str() == s)
+        [Part::DocumentFront, Part::DocumentBack, Part::Selfie].into_iter().find(|p| p.as_str() == s)
     }
 
     /// Which camera the part needs: the rear one for documents, the front one
@@ -174,23 +168,14 @@ pub struct Journey {
 
 impl Default for Journey {
     fn default() -> Self {
-        Journey {
-            step: Step::Welcome,
-            document: None,
-            accepted: Vec::new(),
-            uploaded: Vec::new(),
-        }
+        Journey { step: Step::Welcome, document: None, accepted: Vec::new(), uploaded: Vec::new() }
     }
 }
 
 impl Journey {
     /// The first part of the document not yet accepted.
     fn next_part(&self) -> Option<Part> {
-        self.document?
-            .parts()
-            .iter()
-            .copied()
-            .find(|p| !self.accepted.contains(p))
+        self.document?.parts().iter().copied().find(|p| !self.accepted.contains(p))
     }
 
     fn after_accept(&self) -> Step {
@@ -203,8 +188,7 @@ impl Journey {
     /// Every part of the document is confirmed by the backend: completion
     /// may be requested.
     pub fn ready_to_complete(&self) -> bool {
-        self.document
-            .is_some_and(|d| d.parts().iter().all(|p| self.uploaded.contains(p)))
+        self.document.is_some_and(|d| d.parts().iter().all(|p| self.uploaded.contains(p)))
     }
 
     /// Share of the document's parts confirmed (for the progress bar).
@@ -240,18 +224,11 @@ impl Journey {
                 }
                 j.step = j.after_accept();
             }
-            (_, Event::Uploaded(p)) if j.accepted.contains(&p) && !j.uploaded.contains(&p) => {
-                j.uploaded.push(p)
-            }
+            (_, Event::Uploaded(p)) if j.accepted.contains(&p) && !j.uploaded.contains(&p) => j.uploaded.push(p),
             (Step::Sending, Event::Completed) => j.step = Step::Done,
             (Step::Welcome | Step::Choose, Event::Resume { document, stored }) => {
                 j.document = Some(document);
-                j.accepted = document
-                    .parts()
-                    .iter()
-                    .copied()
-                    .filter(|p| stored.contains(p))
-                    .collect();
+                j.accepted = document.parts().iter().copied().filter(|p| stored.contains(p)).collect();
                 j.uploaded = j.accepted.clone();
                 j.step = j.after_accept();
             }
@@ -266,9 +243,7 @@ mod tests {
     use super::*;
 
     fn run(events: Vec<Event>) -> Journey {
-        events
-            .into_iter()
-            .fold(Journey::default(), |j, e| j.apply(e))
+        events.into_iter().fold(Journey::default(), |j, e| j.apply(e))
     }
 
     #[test]
@@ -341,42 +316,21 @@ mod tests {
             vec![Start],
             vec![Start, Choose(DocumentType::IdCard)],
             vec![Start, Choose(DocumentType::IdCard), Shutter],
-            vec![
-                Start,
-                Choose(DocumentType::Passport),
-                Shutter,
-                Accept,
-                Shutter,
-                Accept,
-            ],
+            vec![Start, Choose(DocumentType::Passport), Shutter, Accept, Shutter, Accept],
         ];
         for p in paths {
             let j = run(p).apply(Expire);
             assert_eq!(j.step, Step::Expired);
             // Nothing leaves the expired state.
-            for e in [
-                Start,
-                Shutter,
-                Accept,
-                Completed,
-                Uploaded(Part::Selfie),
-                Cancel,
-            ] {
+            for e in [Start, Shutter, Accept, Completed, Uploaded(Part::Selfie), Cancel] {
                 assert_eq!(j.apply(e).step, Step::Expired);
             }
         }
         // Done is final too: a late expiry does not undo a completion.
-        let done = run(vec![
-            Start,
-            Choose(DocumentType::Passport),
-            Shutter,
-            Accept,
-            Shutter,
-            Accept,
-        ])
-        .apply(Uploaded(Part::DocumentFront))
-        .apply(Uploaded(Part::Selfie))
-        .apply(Completed);
+        let done = run(vec![Start, Choose(DocumentType::Passport), Shutter, Accept, Shutter, Accept])
+            .apply(Uploaded(Part::DocumentFront))
+            .apply(Uploaded(Part::Selfie))
+            .apply(Completed);
         assert_eq!(done.apply(Expire).step, Step::Done);
     }
 
@@ -387,16 +341,12 @@ mod tests {
 
     #[test]
     fn resume_continues_at_the_first_missing_part() {
-        let j = Journey::default().apply(Event::Resume {
-            document: DocumentType::IdCard,
-            stored: vec![Part::DocumentFront],
-        });
+        let j = Journey::default()
+            .apply(Event::Resume { document: DocumentType::IdCard, stored: vec![Part::DocumentFront] });
         assert_eq!(j.step, Step::Capture(Part::DocumentBack));
         assert_eq!(j.uploaded, vec![Part::DocumentFront]);
-        let all = Journey::default().apply(Event::Resume {
-            document: DocumentType::Passport,
-            stored: vec![Part::DocumentFront, Part::Selfie],
-        });
+        let all = Journey::default()
+            .apply(Event::Resume { document: DocumentType::Passport, stored: vec![Part::DocumentFront, Part::Selfie] });
         assert_eq!(all.step, Step::Sending);
         assert!(all.ready_to_complete());
     }
@@ -404,16 +354,10 @@ mod tests {
     #[test]
     fn names_and_guides() {
         assert_eq!(Step::Capture(Part::DocumentBack).name(), "capture_back");
-        assert!(
-            Step::Capture(Part::Selfie).needs_camera()
-                && !Step::Review(Part::Selfie).needs_camera()
-        );
+        assert!(Step::Capture(Part::Selfie).needs_camera() && !Step::Review(Part::Selfie).needs_camera());
         assert!((DocumentType::IdCard.aspect() - 1.5858).abs() < 1e-3);
         assert!((DocumentType::Passport.aspect() - 1.4205).abs() < 1e-3);
-        assert_eq!(
-            DocumentType::parse("passport"),
-            Some(DocumentType::Passport)
-        );
+        assert_eq!(DocumentType::parse("passport"), Some(DocumentType::Passport));
         assert_eq!(Part::parse("selfie"), Some(Part::Selfie));
     }
 }

@@ -13,9 +13,7 @@ impl Host {
     /// A bridge to `origin`; an unusable origin gives a bridge that posts
     /// nothing (the capture still works, the host just hears nothing).
     pub fn new(origin: &str) -> Host {
-        Host {
-            origin: valid_target_origin(origin).then(|| origin.to_string()),
-        }
+        Host { origin: valid_target_origin(origin).then(|| origin.to_string()) }
     }
 
     /// Post a message of `kind` to the parent, if the page is framed.

@@ -17,9 +17,7 @@ pub enum ConfigError {
 }
 
 fn is_hex(s: &str, len: usize) -> bool {
-    s.len() == len
-        && s.bytes()
-            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    s.len() == len && s.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
 }
 
 /// Parse `#session=<32 hex>&token=<64 hex>` (the leading `#` optional).
@@ -41,10 +39,7 @@ pub fn parse_fragment(fragment: &str) -> Result<SessionRef, ConfigError> {
         }
     }
     match (id, token) {
-        (Some(i), Some(t)) if is_hex(i, 32) && is_hex(t, 64) => Ok(SessionRef {
-            id: i.into(),
-            token: t.into(),
-        }),
+        (Some(i), Some(t)) if is_hex(i, 32) && is_hex(t, 64) => Ok(SessionRef { id: i.into(), token: t.into() }),
         (None, None) => Err(ConfigError::Missing),
         _ => Err(ConfigError::Malformed),
     }
@@ -71,25 +66,13 @@ mod tests {
     fn refuses_missing_and_hostile_fragments() {
         assert_eq!(parse_fragment(""), Err(ConfigError::Missing));
         assert_eq!(parse_fragment("#"), Err(ConfigError::Missing));
-        assert_eq!(
-            parse_fragment(&format!("#session={ID}")),
-            Err(ConfigError::Malformed)
-        );
-        assert_eq!(
-            parse_fragment(&format!("#session=../../x&token={}", token())),
-            Err(ConfigError::Malformed)
-        );
+        assert_eq!(parse_fragment(&format!("#session={ID}")), Err(ConfigError::Malformed));
+        assert_eq!(parse_fragment(&format!("#session=../../x&token={}", token())), Err(ConfigError::Malformed));
         assert_eq!(
             parse_fragment(&format!("#session={}&token={}", ID.to_uppercase(), token())),
             Err(ConfigError::Malformed)
         );
-        assert_eq!(
-            parse_fragment(&"a".repeat(4000)),
-            Err(ConfigError::Malformed)
-        );
-        assert_eq!(
-            parse_fragment("#session=<script>&token=1"),
-            Err(ConfigError::Malformed)
-        );
+        assert_eq!(parse_fragment(&"a".repeat(4000)), Err(ConfigError::Malformed));
+        assert_eq!(parse_fragment("#session=<script>&token=1"), Err(ConfigError::Malformed));
     }
 }

@@ -35,10 +35,7 @@ pub fn message(kind: &str, extra: Value) -> Value {
 pub fn valid_target_origin(origin: &str) -> bool {
     (origin.starts_with("https://") || origin.starts_with("http://"))
         && !origin.contains('*')
-        && origin
-            .split("://")
-            .nth(1)
-            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+        && origin.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
 }
 
 #[cfg(test)]

@@ -56,6 +56,18 @@ pub enum Key {
     UploadFailed,
     UploadRetrying,
     Offline,
+    ReasonsTitle,
+    ReasonBlur,
+    ReasonGlare,
+    ReasonTooDark,
+    ReasonTooSmall,
+    ReasonCutOff,
+    ReasonNoDocument,
+    ReasonNotOriginal,
+    ReasonNoFace,
+    ReasonMultipleFaces,
+    ReasonDocumentInSelfie,
+    UseAnyway,
 }
 
 /// The shopper's language. French first (the market is France).
@@ -119,6 +131,18 @@ pub fn fr(key: Key) -> &'static str {
         UploadFailed => "L'envoi a échoué. Vos photos sont conservées : réessayez.",
         UploadRetrying => "Connexion instable, nouvel essai d'envoi…",
         Offline => "Vous êtes hors ligne. L'envoi reprendra dès le retour de la connexion.",
+        ReasonsTitle => "Cette photo risque d'être refusée :",
+        ReasonBlur => "La photo est floue : tenez l'appareil immobile et laissez-le faire la mise au point.",
+        ReasonGlare => "Un reflet cache une partie du document : inclinez-le légèrement ou éloignez-vous de la lumière.",
+        ReasonTooDark => "La photo est trop sombre : placez-vous dans un endroit plus éclairé.",
+        ReasonTooSmall => "Le document est trop loin : rapprochez-vous pour qu'il remplisse le cadre.",
+        ReasonCutOff => "Le document est coupé : reculez un peu pour qu'il apparaisse en entier.",
+        ReasonNoDocument => "Aucun document n'est visible : placez-le dans le cadre, sur une surface sombre et unie.",
+        ReasonNotOriginal => "Photographiez le document original, pas un écran ni une photocopie.",
+        ReasonNoFace => "Aucun visage n'est visible : placez votre visage dans l'ovale, face à la caméra.",
+        ReasonMultipleFaces => "Plusieurs visages sont visibles : vous devez être seul(e) sur la photo.",
+        ReasonDocumentInSelfie => "Retirez le document : il ne doit pas apparaître sur le selfie.",
+        UseAnyway => "Utiliser quand même",
     }
 }
 

@@ -12,6 +12,7 @@ use super::sending::Sending;
 use super::welcome::Welcome;
 use crate::api::{self, ApiError, SessionInfo};
 use crate::camera::{CameraError, Still};
+use crate::checks::Report;
 use crate::flow::countdown::Deadline;
 use crate::flow::{DocumentType, Event, Journey, Part, Step};
 use crate::host::config::{parse_fragment, ConfigError, SessionRef};
@@ -52,19 +53,17 @@ enum Boot {
 
 /// Stills accepted but not yet confirmed by the backend, kept in memory only
 /// (never in storage) so a failed upload can be retried without retaking.
-type Pending = Rc<RefCell<HashMap<Part, Rc<Still>>>>;
+type Pending = Rc<RefCell<HashMap<Part, (Rc<Still>, Rc<Report>)>>>;
 
 fn location_fragment() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
     let boot = use_state(|| Boot::Loading);
     let journey = use_reducer(JourneyState::default);
-    let review = use_state(|| None::<Rc<Still>>);
+    let review = use_state(|| None::<(Rc<Still>, Rc<Report>)>);
     let pending: Pending = use_mut_ref(HashMap::new);
     let note = use_state(|| None::<Key>);
     let completing = use_mut_ref(|| false);
@@ -73,29 +72,25 @@ pub fn app() -> Html {
     // Load the session named in the fragment.
     {
         let (boot, journey) = (boot.clone(), journey.clone());
-        use_effect_with(*reload, move |_| {
-            match parse_fragment(&location_fragment()) {
-                Err(ConfigError::Missing) => boot.set(Boot::Failed(Key::SessionMissing)),
-                Err(ConfigError::Malformed) => boot.set(Boot::Failed(Key::SessionMissing)),
-                Ok(session) => spawn_local(async move {
-                    match api::read_session(&session).await {
-                        Ok((info, local)) => {
-                            let loaded = loaded(session, &info, local);
-                            loaded
-                                .host
-                                .post("ready", json!({"expires_at": info.expires_at}));
-                            match info.status.as_str() {
-                                "expired" => journey.dispatch(Event::Expire),
-                                "cancelled" => journey.dispatch(Event::Cancel),
-                                _ => {}
-                            }
-                            boot.set(Boot::Ready(Rc::new(loaded)));
+        use_effect_with(*reload, move |_| match parse_fragment(&location_fragment()) {
+            Err(ConfigError::Missing) => boot.set(Boot::Failed(Key::SessionMissing)),
+            Err(ConfigError::Malformed) => boot.set(Boot::Failed(Key::SessionMissing)),
+            Ok(session) => spawn_local(async move {
+                match api::read_session(&session).await {
+                    Ok((info, local)) => {
+                        let loaded = loaded(session, &info, local);
+                        loaded.host.post("ready", json!({"expires_at": info.expires_at}));
+                        match info.status.as_str() {
+                            "expired" => journey.dispatch(Event::Expire),
+                            "cancelled" => journey.dispatch(Event::Cancel),
+                            _ => {}
                         }
-                        Err(ApiError::Expired) => journey.dispatch(Event::Expire),
-                        Err(_) => boot.set(Boot::Failed(Key::SessionUnreadable)),
+                        boot.set(Boot::Ready(Rc::new(loaded)));
                     }
-                }),
-            }
+                    Err(ApiError::Expired) => journey.dispatch(Event::Expire),
+                    Err(_) => boot.set(Boot::Failed(Key::SessionUnreadable)),
+                }
+            }),
         });
     }
 
@@ -113,10 +108,7 @@ pub fn app() -> Html {
             if let Some(l) = &ready {
                 l.host.post("step", json!({"step": step.name()}));
                 match step {
-                    Step::Done => l.host.post(
-                        "completed",
-                        json!({"document_type": document.map(|d| d.as_str())}),
-                    ),
+                    Step::Done => l.host.post("completed", json!({"document_type": document.map(|d| d.as_str())})),
                     Step::Expired => l.host.post("expired", json!({})),
                     Step::Cancelled => l.host.post("cancelled", json!({})),
                     _ => {}
@@ -132,21 +124,17 @@ pub fn app() -> Html {
 
     // Upload one accepted part (retried inside; idempotent on the backend).
     let upload = {
-        let (ready, journey, pending, note) = (
-            ready.clone(),
-            journey.clone(),
-            pending.clone(),
-            note.clone(),
-        );
+        let (ready, journey, pending, note) = (ready.clone(), journey.clone(), pending.clone(), note.clone());
         Callback::from(move |part: Part| {
             let Some(l) = ready.clone() else { return };
-            let Some(still) = pending.borrow().get(&part).cloned() else {
+            let Some((still, report)) = pending.borrow().get(&part).cloned() else {
                 return;
             };
             let (journey, pending, note) = (journey.clone(), pending.clone(), note.clone());
             spawn_local(async move {
                 let retrying = note.clone();
-                let result = api::put_part(&l.session, part.as_str(), &still.blob, move |_| {
+                let header = report.to_header();
+                let result = api::put_part(&l.session, part.as_str(), &still.blob, &header, move |_| {
                     retrying.set(Some(Key::UploadRetrying))
                 })
                 .await;
@@ -197,7 +185,7 @@ pub fn app() -> Html {
     };
     let on_still = {
         let (journey, review) = (journey.clone(), review.clone());
-        Callback::from(move |s: Rc<Still>| {
+        Callback::from(move |s: (Rc<Still>, Rc<Report>)| {
             review.set(Some(s));
             journey.dispatch(Event::Shutter);
         })
@@ -210,12 +198,7 @@ pub fn app() -> Html {
         })
     };
     let on_accept = {
-        let (journey, review, pending, upload) = (
-            journey.clone(),
-            review.clone(),
-            pending.clone(),
-            upload.clone(),
-        );
+        let (journey, review, pending, upload) = (journey.clone(), review.clone(), pending.clone(), upload.clone());
         Callback::from(move |_| {
             if let (Step::Review(part), Some(still)) = (journey.0.step, (*review).clone()) {
                 pending.borrow_mut().insert(part, still);
@@ -263,9 +246,9 @@ pub fn app() -> Html {
                          on_still={on_still} on_camera_error={on_camera_error} />
             },
             Step::Review(part) => match (*review).clone() {
-                Some(still) => {
-                    html! { <Review part={part} still={still} on_retake={on_retake} on_accept={on_accept} /> }
-                }
+                Some((still, report)) => html! {
+                    <Review part={part} still={still} report={report} on_retake={on_retake} on_accept={on_accept} />
+                },
                 None => html! {},
             },
             Step::Sending => {

@@ -4,6 +4,7 @@
 
 use super::heading::Heading;
 use crate::camera::{still_jpeg, CameraError, CameraStream, Facing, Still};
+use crate::checks::{check_still, prefetch_face_model, Report};
 use crate::flow::{DocumentType, Part, Step};
 use crate::i18n::{t, Key};
 use std::cell::Cell;
@@ -17,7 +18,7 @@ use yew::prelude::*;
 pub struct CaptureProps {
     pub part: Part,
     pub document: DocumentType,
-    pub on_still: Callback<Rc<Still>>,
+    pub on_still: Callback<(Rc<Still>, Rc<Report>)>,
     pub on_camera_error: Callback<CameraError>,
 }
 
@@ -45,19 +46,16 @@ pub fn capture(p: &CaptureProps) -> Html {
     let attempt = use_state(|| 0u32);
     let busy = use_state(|| false);
     {
-        let (video, status, camera, on_error) = (
-            video.clone(),
-            status.clone(),
-            camera.clone(),
-            p.on_camera_error.clone(),
-        );
+        let (video, status, camera, on_error) =
+            (video.clone(), status.clone(), camera.clone(), p.on_camera_error.clone());
         use_effect_with((p.part, *attempt), move |(part, _)| {
             let alive = Rc::new(Cell::new(true));
-            let facing = if part.is_selfie() {
-                Facing::User
-            } else {
-                Facing::Environment
-            };
+            let facing = if part.is_selfie() { Facing::User } else { Facing::Environment };
+            if part.is_selfie() {
+                // The face model is needed only from here: fetch it now,
+                // while the camera starts (once per page; kept for retakes).
+                prefetch_face_model();
+            }
             status.set(Status::Starting);
             {
                 let (alive, camera) = (alive.clone(), camera.clone());
@@ -89,7 +87,7 @@ pub fn capture(p: &CaptureProps) -> Html {
         });
     }
     let shutter = {
-        let (video, on_still, busy) = (video.clone(), p.on_still.clone(), busy.clone());
+        let (video, on_still, busy, part) = (video.clone(), p.on_still.clone(), busy.clone(), p.part);
         Callback::from(move |_: MouseEvent| {
             if *busy {
                 return;
@@ -100,8 +98,11 @@ pub fn capture(p: &CaptureProps) -> Html {
             let (on_still, busy) = (on_still.clone(), busy.clone());
             busy.set(true);
             spawn_local(async move {
-                if let Ok(still) = still_jpeg(v.unchecked_ref()).await {
-                    on_still.emit(Rc::new(still));
+                if let Ok((still, pixels)) = still_jpeg(v.unchecked_ref()).await {
+                    let report = check_still(part, still.width, still.height, &pixels).await;
+                    // The pixels go out of scope here: only the JPEG is kept.
+                    drop(pixels);
+                    on_still.emit((Rc::new(still), Rc::new(report)));
                 }
                 busy.set(false);
             });
@@ -116,11 +117,7 @@ pub fn capture(p: &CaptureProps) -> Html {
         (_, DocumentType::Passport) => "guide id3",
         _ => "guide id1",
     };
-    let hint = if p.part.is_selfie() {
-        Key::CaptureSelfieHint
-    } else {
-        Key::CaptureDocumentHint
-    };
+    let hint = if p.part.is_selfie() { Key::CaptureSelfieHint } else { Key::CaptureDocumentHint };
     let live = *status == Status::Live;
     html! {
         <section class="screen capture" data-screen={Step::Capture(p.part).name()}>

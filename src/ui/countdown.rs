@@ -49,11 +49,7 @@ pub fn countdown(p: &CountdownProps) -> Html {
         });
     }
     let warn = is_warning(*remaining);
-    let class = if warn {
-        "countdown warning"
-    } else {
-        "countdown"
-    };
+    let class = if warn { "countdown warning" } else { "countdown" };
     html! {
         <div class={class}>
             <span class="label">{ t(Key::TimeLeft) }</span>

@@ -2,8 +2,10 @@
 
 use super::heading::Heading;
 use crate::camera::Still;
+use crate::checks::{messages, Report};
 use crate::flow::{Part, Step};
 use crate::i18n::{t, Key};
+use idcapture_quality::Reason;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -11,27 +13,60 @@ use yew::prelude::*;
 pub struct ReviewProps {
     pub part: Part,
     pub still: Rc<Still>,
+    pub report: Rc<Report>,
     pub on_retake: Callback<()>,
     pub on_accept: Callback<()>,
 }
 
 #[function_component(Review)]
 pub fn review(p: &ReviewProps) -> Html {
-    let class = if p.part.is_selfie() {
-        "still selfie"
-    } else {
-        "still"
-    };
+    let reasons: Vec<Reason> = p.report.reasons.iter().filter_map(|r| parse_reason(r)).collect();
+    let keys = messages(&reasons);
+    let class = if p.part.is_selfie() { "still selfie" } else { "still" };
     html! {
         <section class="screen review" data-screen={Step::Review(p.part).name()}>
             <Heading text={t(Key::ReviewTitle)} />
             <img class={class} src={p.still.url.clone()} alt={t(Key::ReviewPhoto)}
                  data-width={p.still.width.to_string()} data-height={p.still.height.to_string()} />
-            <p>{ t(Key::ReviewCheck) }</p>
-            <div class="actions">
-                <button class="secondary" onclick={p.on_retake.reform(|_: MouseEvent| ())}>{ t(Key::Retake) }</button>
-                <button class="primary" onclick={p.on_accept.reform(|_: MouseEvent| ())}>{ t(Key::UsePhoto) }</button>
-            </div>
+            if p.report.accept {
+                <p>{ t(Key::ReviewCheck) }</p>
+                <div class="actions">
+                    <button class="secondary" onclick={p.on_retake.reform(|_: MouseEvent| ())}>{ t(Key::Retake) }</button>
+                    <button class="primary" onclick={p.on_accept.reform(|_: MouseEvent| ())}>{ t(Key::UsePhoto) }</button>
+                </div>
+            } else {
+                <div class="reasons" role="alert" data-reasons={p.report.reasons.join(" ")}>
+                    <p>{ t(Key::ReasonsTitle) }</p>
+                    <ul>{ for keys.iter().map(|k| html! { <li>{ t(*k) }</li> }) }</ul>
+                </div>
+                // Retaking is what we recommend; the shopper may still send
+                // it (the backend judges again), so a false refusal on the
+                // device never blocks a purchase.
+                <div class="actions">
+                    <button class="primary" onclick={p.on_retake.reform(|_: MouseEvent| ())}>{ t(Key::Retake) }</button>
+                    <button class="secondary" onclick={p.on_accept.reform(|_: MouseEvent| ())}>{ t(Key::UseAnyway) }</button>
+                </div>
+            }
         </section>
     }
+}
+
+fn parse_reason(s: &str) -> Option<Reason> {
+    use Reason::*;
+    [
+        Blur,
+        Glare,
+        TooDark,
+        TooSmall,
+        CutOff,
+        NoDocument,
+        Screen,
+        Screenshot,
+        Photocopy,
+        NoFace,
+        MultipleFaces,
+        DocumentInSelfie,
+    ]
+    .into_iter()
+    .find(|r| r.as_str() == s)
 }

@@ -35,6 +35,12 @@ async function journey(document, parts) {
   const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
   const page = await context.newPage();
   const urls = recordRequests(page);
+  const firstScreen = [];
+  page.on("response", async (r) => {
+    if (!r.url().startsWith(CAPTURE)) return;
+    const body = await r.body().catch(() => null);
+    firstScreen.push({ url: r.url().split("#")[0], bytes: body ? body.length : 0, at: firstScreen.length });
+  });
   const violations = [];
   await page.goto(DEMO + "/");
   await page.click("#start");
@@ -49,6 +55,10 @@ async function journey(document, parts) {
   const prefix = document;
 
   await screen(page, frame, "welcome", violations, prefix);
+  // What the first screen downloaded: no face model.
+  const initial = firstScreen.map((f) => `${f.url.replace(CAPTURE, "")} ${f.bytes}`);
+  console.log(`# first screen (${document}): ${initial.join(", ")}`);
+  assert.ok(!initial.some((u) => u.includes("/models/")), "the face model is not in the first download");
   await assert.doesNotReject(frame.locator('[data-testid="countdown"]').waitFor());
   const shown = await frame.locator('[data-testid="countdown"]').textContent();
   assert.match(shown, /^(60:00|59:[0-5]\d)$/, `countdown near one hour: ${shown}`);
@@ -66,7 +76,22 @@ async function journey(document, parts) {
     const img = frame.locator("img.still");
     assert.equal(await img.getAttribute("data-width"), String(Y4M_W));
     assert.equal(await img.getAttribute("data-height"), String(Y4M_H));
-    await frame.getByRole("button", { name: "Utiliser cette photo" }).click();
+    if (part === "selfie") {
+      // The camera shows the card, not a face: the device says so, in the
+      // browser, with the model it fetched for this step.
+      const reasons = await frame.locator(".reasons").getAttribute("data-reasons");
+      assert.match(reasons, /no_face|document_in_selfie/);
+      // A retake reuses the model already in memory.
+      await frame.getByRole("button", { name: "Reprendre" }).click();
+      await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 15000 });
+      await frame.getByRole("button", { name: "Prendre la photo" }).click();
+      await frame.locator('[data-screen="review_selfie"]').waitFor();
+      await frame.getByRole("button", { name: "Utiliser quand même" }).click();
+    } else {
+      // The good card passes the device's checks.
+      assert.equal(await frame.locator(".reasons").count(), 0, "the good card is accepted on the device");
+      await frame.getByRole("button", { name: "Utiliser cette photo" }).click();
+    }
   }
   await screen(page, frame, "done", violations, prefix);
 
@@ -86,6 +111,9 @@ async function journey(document, parts) {
   assert.equal(types[0], "ready");
   assert.equal(types.filter((t) => t === "part_uploaded").length, parts.length);
   assert.equal(types.at(-1), "completed");
+
+  // The model was fetched once, at the selfie step, for the whole journey.
+  assert.equal(urls.filter((u) => u.includes("/models/seeta_fd_frontal_v1.0.bin")).length, 1);
 
   // Only the two loopback origins, and the token in no URL's path or query.
   for (const u of urls) {

@@ -11,9 +11,7 @@ fn load(name: &str, max_side: usize) -> (usize, usize, Vec<u8>) {
     let (w, h) = img.dimensions();
     let f = Frame::new(w as usize, h as usize, PixelFormat::Rgb, img.as_raw()).unwrap();
     let p = idcapture_quality::frame::Planes::from_frame(&f).downscale(max_side);
-    let data: Vec<u8> = (0..p.w * p.h)
-        .flat_map(|i| [p.r[i], p.g[i], p.b[i], 255])
-        .collect();
+    let data: Vec<u8> = (0..p.w * p.h).flat_map(|i| [p.r[i], p.g[i], p.b[i], 255]).collect();
     (p.w, p.h, data)
 }
 

@@ -59,15 +59,7 @@ mod tests {
 
     /// Vertical bars of width 6 (a sharp edge every 6 pixels).
     fn bars(w: usize, h: usize) -> Vec<f32> {
-        (0..w * h)
-            .map(|i| {
-                if (i % w / 6).is_multiple_of(2) {
-                    30.0
-                } else {
-                    220.0
-                }
-            })
-            .collect()
+        (0..w * h).map(|i| if (i % w / 6).is_multiple_of(2) { 30.0 } else { 220.0 }).collect()
     }
 
     fn box_blur_rows(px: &[f32], w: usize, r: usize) -> Vec<f32> {

@@ -90,10 +90,7 @@ pub struct DocumentVerdict {
 }
 
 fn scale_quad(q: &[Pt; 4], s: f32) -> [Pt; 4] {
-    q.map(|p| Pt {
-        x: p.x * s,
-        y: p.y * s,
-    })
+    q.map(|p| Pt { x: p.x * s, y: p.y * s })
 }
 
 fn quantile_in(plane: &[u8], w: usize, h: usize, poly: Option<&[Pt; 4]>, q: f32) -> f32 {
@@ -101,15 +98,8 @@ fn quantile_in(plane: &[u8], w: usize, h: usize, poly: Option<&[Pt; 4]>, q: f32)
     let mut n = 0u32;
     for y in 0..h {
         for x in 0..w {
-            let inside = poly.is_none_or(|q| {
-                crate::geometry::inside_convex(
-                    q,
-                    Pt {
-                        x: x as f32 + 0.5,
-                        y: y as f32 + 0.5,
-                    },
-                )
-            });
+            let inside =
+                poly.is_none_or(|q| crate::geometry::inside_convex(q, Pt { x: x as f32 + 0.5, y: y as f32 + 0.5 }));
             if inside {
                 hist[plane[y * w + x] as usize] += 1;
                 n += 1;
@@ -164,33 +154,18 @@ pub fn analyze_document_with(frame: &Frame<'_>, t: &Thresholds) -> DocumentVerdi
 
     let centres: Vec<Pt> = match &inner {
         Some(q) => {
-            let c = Pt {
-                x: q.iter().map(|p| p.x).sum::<f32>() / 4.0,
-                y: q.iter().map(|p| p.y).sum::<f32>() / 4.0,
-            };
+            let c = Pt { x: q.iter().map(|p| p.x).sum::<f32>() / 4.0, y: q.iter().map(|p| p.y).sum::<f32>() / 4.0 };
             // The centre and two points halfway to opposite corners.
             vec![
                 c,
-                Pt {
-                    x: (c.x + q[0].x) / 2.0,
-                    y: (c.y + q[0].y) / 2.0,
-                },
-                Pt {
-                    x: (c.x + q[2].x) / 2.0,
-                    y: (c.y + q[2].y) / 2.0,
-                },
+                Pt { x: (c.x + q[0].x) / 2.0, y: (c.y + q[0].y) / 2.0 },
+                Pt { x: (c.x + q[2].x) / 2.0, y: (c.y + q[2].y) / 2.0 },
             ]
             .into_iter()
-            .map(|p| Pt {
-                x: p.x * k,
-                y: p.y * k,
-            })
+            .map(|p| Pt { x: p.x * k, y: p.y * k })
             .collect()
         }
-        None => vec![Pt {
-            x: full.w as f32 / 2.0,
-            y: full.h as f32 / 2.0,
-        }],
+        None => vec![Pt { x: full.w as f32 / 2.0, y: full.h as f32 / 2.0 }],
     };
     s.moire = screen::moire_peak(&full.y, full.w, full.h, &centres);
 
@@ -209,8 +184,7 @@ pub fn analyze_document_with(frame: &Frame<'_>, t: &Thresholds) -> DocumentVerdi
             reasons.push(Reason::TooSmall);
         }
         if s.border_contact > t.max_border_contact
-            || (s.border_contact > 0.0
-                && !(crate::locate::ASPECT_MIN..=crate::locate::ASPECT_MAX).contains(&s.aspect))
+            || (s.border_contact > 0.0 && !(crate::locate::ASPECT_MIN..=crate::locate::ASPECT_MAX).contains(&s.aspect))
         {
             reasons.push(Reason::CutOff);
         }
@@ -235,9 +209,5 @@ pub fn analyze_document_with(frame: &Frame<'_>, t: &Thresholds) -> DocumentVerdi
     if s.straight_run > t.max_straight_run {
         reasons.push(Reason::Screenshot);
     }
-    DocumentVerdict {
-        accept: reasons.is_empty(),
-        reasons,
-        scores: s,
-    }
+    DocumentVerdict { accept: reasons.is_empty(), reasons, scores: s }
 }

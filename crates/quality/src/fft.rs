@@ -73,20 +73,11 @@ mod tests {
     #[test]
     fn a_cosine_has_one_pair_of_peaks() {
         let n = 64;
-        let mut re: Vec<f32> = (0..n)
-            .map(|i| (2.0 * std::f32::consts::PI * 5.0 * i as f32 / n as f32).cos())
-            .collect();
+        let mut re: Vec<f32> = (0..n).map(|i| (2.0 * std::f32::consts::PI * 5.0 * i as f32 / n as f32).cos()).collect();
         let mut im = vec![0.0; n];
         fft(&mut re, &mut im);
-        let mag: Vec<f32> = re
-            .iter()
-            .zip(&im)
-            .map(|(a, b)| (a * a + b * b).sqrt())
-            .collect();
+        let mag: Vec<f32> = re.iter().zip(&im).map(|(a, b)| (a * a + b * b).sqrt()).collect();
         assert!((mag[5] - 32.0).abs() < 1e-2 && (mag[59] - 32.0).abs() < 1e-2);
-        assert!(mag
-            .iter()
-            .enumerate()
-            .all(|(i, &m)| i == 5 || i == 59 || m < 1e-3));
+        assert!(mag.iter().enumerate().all(|(i, &m)| i == 5 || i == 59 || m < 1e-3));
     }
 }

@@ -57,10 +57,7 @@ impl fmt::Display for FrameError {
                 write!(f, "the buffer holds {actual} bytes, {expected} expected")
             }
             FrameError::TooLarge { width, height } => {
-                write!(
-                    f,
-                    "{width}x{height} is larger than the {MAX_PIXELS} pixels accepted"
-                )
+                write!(f, "{width}x{height} is larger than the {MAX_PIXELS} pixels accepted")
             }
         }
     }
@@ -74,32 +71,17 @@ pub const MAX_PIXELS: usize = 50_000_000;
 
 impl<'a> Frame<'a> {
     /// Wrap a buffer, checking that its size matches.
-    pub fn new(
-        width: usize,
-        height: usize,
-        format: PixelFormat,
-        data: &'a [u8],
-    ) -> Result<Self, FrameError> {
+    pub fn new(width: usize, height: usize, format: PixelFormat, data: &'a [u8]) -> Result<Self, FrameError> {
         if width == 0 || height == 0 {
             return Err(FrameError::Empty);
         }
-        let pixels = width
-            .checked_mul(height)
-            .filter(|p| *p <= MAX_PIXELS)
-            .ok_or(FrameError::TooLarge { width, height })?;
+        let pixels =
+            width.checked_mul(height).filter(|p| *p <= MAX_PIXELS).ok_or(FrameError::TooLarge { width, height })?;
         let expected = pixels * format.channels();
         if data.len() != expected {
-            return Err(FrameError::Length {
-                expected,
-                actual: data.len(),
-            });
+            return Err(FrameError::Length { expected, actual: data.len() });
         }
-        Ok(Frame {
-            width,
-            height,
-            format,
-            data,
-        })
+        Ok(Frame { width, height, format, data })
     }
 
     pub fn width(&self) -> usize {
@@ -142,11 +124,7 @@ impl Planes {
         };
         let ch = frame.format.channels();
         for px in frame.data.chunks_exact(ch) {
-            let (r, g, b) = if ch == 1 {
-                (px[0], px[0], px[0])
-            } else {
-                (px[0], px[1], px[2])
-            };
+            let (r, g, b) = if ch == 1 { (px[0], px[0], px[0]) } else { (px[0], px[1], px[2]) };
             p.r.push(r);
             p.g.push(g);
             p.b.push(b);
@@ -241,19 +219,10 @@ mod tests {
     fn rejects_wrong_length_and_empty() {
         assert_eq!(
             Frame::new(2, 2, PixelFormat::Rgba, &[0; 15]).unwrap_err(),
-            FrameError::Length {
-                expected: 16,
-                actual: 15
-            }
+            FrameError::Length { expected: 16, actual: 15 }
         );
-        assert_eq!(
-            Frame::new(0, 2, PixelFormat::Gray, &[]).unwrap_err(),
-            FrameError::Empty
-        );
-        assert!(matches!(
-            Frame::new(100_000, 100_000, PixelFormat::Gray, &[]),
-            Err(FrameError::TooLarge { .. })
-        ));
+        assert_eq!(Frame::new(0, 2, PixelFormat::Gray, &[]).unwrap_err(), FrameError::Empty);
+        assert!(matches!(Frame::new(100_000, 100_000, PixelFormat::Gray, &[]), Err(FrameError::TooLarge { .. })));
     }
 
     #[test]

@@ -110,24 +110,11 @@ pub fn min_area_rect(hull: &[Pt]) -> Option<Rect> {
         let area = du * dv;
         if best.as_ref().is_none_or(|(a, _)| area < *a) {
             let (cu, cv) = ((min_u + max_u) / 2.0, (min_v + max_v) / 2.0);
-            let center = Pt {
-                x: cu * ux - cv * uy,
-                y: cu * uy + cv * ux,
-            };
+            let center = Pt { x: cu * ux - cv * uy, y: cu * uy + cv * ux };
             let rect = if du >= dv {
-                Rect {
-                    center,
-                    axis: Pt { x: ux, y: uy },
-                    long: du,
-                    short: dv,
-                }
+                Rect { center, axis: Pt { x: ux, y: uy }, long: du, short: dv }
             } else {
-                Rect {
-                    center,
-                    axis: Pt { x: -uy, y: ux },
-                    long: dv,
-                    short: du,
-                }
+                Rect { center, axis: Pt { x: -uy, y: ux }, long: dv, short: du }
             };
             best = Some((area, rect));
         }
@@ -162,10 +149,7 @@ pub fn quad_from_hull(hull: &[Pt], rect: &Rect) -> [Pt; 4] {
 pub fn shrink(quad: &[Pt; 4], factor: f32) -> [Pt; 4] {
     let cx = quad.iter().map(|p| p.x).sum::<f32>() / 4.0;
     let cy = quad.iter().map(|p| p.y).sum::<f32>() / 4.0;
-    quad.map(|p| Pt {
-        x: cx + (p.x - cx) * factor,
-        y: cy + (p.y - cy) * factor,
-    })
+    quad.map(|p| Pt { x: cx + (p.x - cx) * factor, y: cy + (p.y - cy) * factor })
 }
 
 /// Whether `p` lies inside a convex polygon given in either orientation.
@@ -212,15 +196,7 @@ mod tests {
 
     #[test]
     fn hull_of_square_with_inner_points() {
-        let pts = vec![
-            p(0., 0.),
-            p(4., 0.),
-            p(4., 4.),
-            p(0., 4.),
-            p(2., 2.),
-            p(1., 3.),
-            p(2., 0.),
-        ];
+        let pts = vec![p(0., 0.), p(4., 0.), p(4., 4.), p(0., 4.), p(2., 2.), p(1., 3.), p(2., 0.)];
         let h = convex_hull(pts);
         assert_eq!(h.len(), 4);
         assert_eq!(polygon_area(&h), 16.0);
@@ -230,10 +206,8 @@ mod tests {
     fn min_rect_of_rotated_rectangle() {
         // A 10 x 4 rectangle rotated by 30 degrees.
         let (c, s) = (30f32.to_radians().cos(), 30f32.to_radians().sin());
-        let pts: Vec<Pt> = [(0., 0.), (10., 0.), (10., 4.), (0., 4.)]
-            .iter()
-            .map(|&(x, y)| p(x * c - y * s, x * s + y * c))
-            .collect();
+        let pts: Vec<Pt> =
+            [(0., 0.), (10., 0.), (10., 4.), (0., 4.)].iter().map(|&(x, y)| p(x * c - y * s, x * s + y * c)).collect();
         let r = min_area_rect(&convex_hull(pts)).unwrap();
         assert!((r.long - 10.0).abs() < 1e-3 && (r.short - 4.0).abs() < 1e-3);
         assert!((r.aspect() - 2.5).abs() < 1e-3);

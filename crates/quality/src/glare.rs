@@ -29,13 +29,7 @@ pub fn glare(p: &Planes, poly: &[Pt]) -> (f32, f32) {
     for j in 0..bh {
         for i in 0..bw {
             let (x, y) = (x0 + i, y0 + j);
-            if !inside_convex(
-                poly,
-                Pt {
-                    x: x as f32 + 0.5,
-                    y: y as f32 + 0.5,
-                },
-            ) {
+            if !inside_convex(poly, Pt { x: x as f32 + 0.5, y: y as f32 + 0.5 }) {
                 continue;
             }
             inside += 1;
@@ -66,12 +60,7 @@ mod tests {
 
     fn whole(w: usize, h: usize) -> [Pt; 4] {
         let (w, h) = (w as f32, h as f32);
-        [
-            Pt { x: 0., y: 0. },
-            Pt { x: w, y: 0. },
-            Pt { x: w, y: h },
-            Pt { x: 0., y: h },
-        ]
+        [Pt { x: 0., y: 0. }, Pt { x: w, y: 0. }, Pt { x: w, y: h }, Pt { x: 0., y: h }]
     }
 
     #[test]
@@ -91,13 +80,7 @@ mod tests {
 
     #[test]
     fn scattered_bright_pixels_are_not_one_blob() {
-        let speckle = planes(100, 60, |x, y| {
-            if (x + y) % 7 == 0 && x % 2 == 0 {
-                [255; 3]
-            } else {
-                [200; 3]
-            }
-        });
+        let speckle = planes(100, 60, |x, y| if (x + y) % 7 == 0 && x % 2 == 0 { [255; 3] } else { [200; 3] });
         let (blob, total) = glare(&speckle, &whole(100, 60));
         assert!(blob < 0.01 && total > 0.05);
     }

@@ -18,9 +18,7 @@ pub mod screen;
 pub mod screenshot;
 pub mod selfie;
 
-pub use document::{
-    analyze_document, analyze_document_with, DocumentScores, DocumentVerdict, Thresholds,
-};
+pub use document::{analyze_document, analyze_document_with, DocumentScores, DocumentVerdict, Thresholds};
 pub use frame::{Frame, FrameError, PixelFormat};
 pub use selfie::{analyze_selfie, FaceDetector, SelfieVerdict};
 

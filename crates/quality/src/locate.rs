@@ -57,11 +57,7 @@ pub fn otsu(values: &[u8]) -> u8 {
         hist[v as usize] += 1;
     }
     let total = values.len() as f64;
-    let sum_all: f64 = hist
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| i as f64 * c as f64)
-        .sum();
+    let sum_all: f64 = hist.iter().enumerate().map(|(i, &c)| i as f64 * c as f64).sum();
     let (mut w0, mut sum0, mut best, mut best_t) = (0.0, 0.0, -1.0, 0u8);
     for (t, &c) in hist.iter().enumerate() {
         w0 += c as f64;
@@ -164,10 +160,7 @@ fn search(y: &[u8], w: usize, h: usize, scores: &mut LocateScores) -> Vec<(f32, 
 pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
     let mut scores = LocateScores::default();
     let found = search(y, w, h, &mut scores);
-    let best = found
-        .into_iter()
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, l)| l);
+    let best = found.into_iter().max_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, l)| l);
     (best, scores)
 }
 
@@ -251,22 +244,10 @@ fn candidates(
             while x < w && row[x] as usize == id {
                 x += 1;
             }
-            ends[id].push(Pt {
-                x: start as f32,
-                y: yy as f32,
-            });
-            ends[id].push(Pt {
-                x: (x - 1) as f32 + 1.0,
-                y: yy as f32,
-            });
-            ends[id].push(Pt {
-                x: start as f32,
-                y: yy as f32 + 1.0,
-            });
-            ends[id].push(Pt {
-                x: x as f32,
-                y: yy as f32 + 1.0,
-            });
+            ends[id].push(Pt { x: start as f32, y: yy as f32 });
+            ends[id].push(Pt { x: (x - 1) as f32 + 1.0, y: yy as f32 });
+            ends[id].push(Pt { x: start as f32, y: yy as f32 + 1.0 });
+            ends[id].push(Pt { x: x as f32, y: yy as f32 + 1.0 });
             if start == 0 {
                 on_border[id] += 1;
                 sides[id][0] = true;

@@ -12,14 +12,9 @@ pub fn immerkaer(y: &[u8], w: usize, h: usize) -> f32 {
     }
     let mut sum = 0u64;
     for r in 1..h - 1 {
-        let (a, b, c) = (
-            &y[(r - 1) * w..r * w],
-            &y[r * w..(r + 1) * w],
-            &y[(r + 1) * w..(r + 2) * w],
-        );
+        let (a, b, c) = (&y[(r - 1) * w..r * w], &y[r * w..(r + 1) * w], &y[(r + 1) * w..(r + 2) * w]);
         for x in 1..w - 1 {
-            let v = a[x - 1] as i32 - 2 * a[x] as i32 + a[x + 1] as i32 - 2 * b[x - 1] as i32
-                + 4 * b[x] as i32
+            let v = a[x - 1] as i32 - 2 * a[x] as i32 + a[x + 1] as i32 - 2 * b[x - 1] as i32 + 4 * b[x] as i32
                 - 2 * b[x + 1] as i32
                 + c[x - 1] as i32
                 - 2 * c[x] as i32
@@ -38,9 +33,7 @@ mod tests {
     #[test]
     fn recovers_added_noise_and_ignores_ramps() {
         let (w, h) = (200, 200);
-        let ramp: Vec<u8> = (0..w * h)
-            .map(|i| ((i % w) / 2 + (i / w) / 3) as u8)
-            .collect();
+        let ramp: Vec<u8> = (0..w * h).map(|i| ((i % w) / 2 + (i / w) / 3) as u8).collect();
         assert!(immerkaer(&ramp, w, h) < 0.6);
         // Uniform noise in [-4, 4]: sigma = 8 / sqrt(12) = 2.31.
         let mut s = 1u32;

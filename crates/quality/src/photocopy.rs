@@ -29,13 +29,7 @@ pub fn chroma(p: &Planes, poly: &[Pt]) -> (f32, f32) {
     let mut bright = Vec::new();
     for y in y0..y1 {
         for x in x0..x1 {
-            if !inside_convex(
-                poly,
-                Pt {
-                    x: x as f32 + 0.5,
-                    y: y as f32 + 0.5,
-                },
-            ) {
+            if !inside_convex(poly, Pt { x: x as f32 + 0.5, y: y as f32 + 0.5 }) {
                 continue;
             }
             let k = y * p.w + x;
@@ -54,16 +48,10 @@ pub fn chroma(p: &Planes, poly: &[Pt]) -> (f32, f32) {
         return (0.0, 0.0);
     }
     let tint = quantile(&mut sat, 0.5);
-    let (mrg, mbg) = (
-        quantile(&mut rg.clone(), 0.5),
-        quantile(&mut bg.clone(), 0.5),
-    );
+    let (mrg, mbg) = (quantile(&mut rg.clone(), 0.5), quantile(&mut bg.clone(), 0.5));
     let level = quantile(&mut bright, 0.5).max(1.0);
-    let mut dist: Vec<f32> = rg
-        .iter()
-        .zip(&bg)
-        .map(|(a, b)| ((a - mrg).powi(2) + (b - mbg).powi(2)).sqrt() / level * 100.0)
-        .collect();
+    let mut dist: Vec<f32> =
+        rg.iter().zip(&bg).map(|(a, b)| ((a - mrg).powi(2) + (b - mbg).powi(2)).sqrt() / level * 100.0).collect();
     (tint, quantile(&mut dist, 0.99))
 }
 
@@ -88,26 +76,9 @@ mod tests {
 
     #[test]
     fn a_tinted_card_has_chroma_and_a_gray_copy_none() {
-        let whole = [
-            Pt { x: 0., y: 0. },
-            Pt { x: 80., y: 0. },
-            Pt { x: 80., y: 50. },
-            Pt { x: 0., y: 50. },
-        ];
-        let tinted = planes(80, 50, |x, _| {
-            if x % 10 < 2 {
-                [200, 40, 40]
-            } else {
-                [215, 228, 245]
-            }
-        });
-        let copy = planes(80, 50, |x, _| {
-            if x % 10 < 2 {
-                [70, 70, 70]
-            } else {
-                [225, 225, 225]
-            }
-        });
+        let whole = [Pt { x: 0., y: 0. }, Pt { x: 80., y: 0. }, Pt { x: 80., y: 50. }, Pt { x: 0., y: 50. }];
+        let tinted = planes(80, 50, |x, _| if x % 10 < 2 { [200, 40, 40] } else { [215, 228, 245] });
+        let copy = planes(80, 50, |x, _| if x % 10 < 2 { [70, 70, 70] } else { [225, 225, 225] });
         let (tm, tp) = chroma(&tinted, &whole);
         let (cm, cp) = chroma(&copy, &whole);
         assert!(tm > 8.0 && tp > 50.0, "{tm} {tp}");
@@ -116,19 +87,8 @@ mod tests {
 
     #[test]
     fn a_uniform_cast_adds_no_colour_spread() {
-        let whole = [
-            Pt { x: 0., y: 0. },
-            Pt { x: 80., y: 0. },
-            Pt { x: 80., y: 50. },
-            Pt { x: 0., y: 50. },
-        ];
-        let warm = planes(80, 50, |x, _| {
-            if x % 10 < 2 {
-                [80, 75, 70]
-            } else {
-                [232, 225, 214]
-            }
-        });
+        let whole = [Pt { x: 0., y: 0. }, Pt { x: 80., y: 0. }, Pt { x: 80., y: 50. }, Pt { x: 0., y: 50. }];
+        let warm = planes(80, 50, |x, _| if x % 10 < 2 { [80, 75, 70] } else { [232, 225, 214] });
         assert!(chroma(&warm, &whole).1 < 3.0);
     }
 }

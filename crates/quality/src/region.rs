@@ -61,20 +61,11 @@ pub fn sample(plane: &[u8], w: usize, h: usize, poly: &[Pt], target_long: usize)
             let (xa, xb) = (i as f32 * sx, (i + 1) as f32 * sx);
             let sum = at(xb, yb) - at(xa, yb) - at(xb, ya) + at(xa, ya);
             px.push((sum / ((xb - xa) * (yb - ya)) as f64) as f32);
-            let c = Pt {
-                x: x0 as f32 + (xa + xb) / 2.0,
-                y: y0 as f32 + (ya + yb) / 2.0,
-            };
+            let c = Pt { x: x0 as f32 + (xa + xb) / 2.0, y: y0 as f32 + (ya + yb) / 2.0 };
             mask.push(inside_convex(poly, c));
         }
     }
-    Sampled {
-        w: ow,
-        h: oh,
-        px,
-        mask,
-        scale,
-    }
+    Sampled { w: ow, h: oh, px, mask, scale }
 }
 
 #[cfg(test)]
@@ -85,12 +76,7 @@ mod tests {
     fn halving_averages_pairs() {
         // 4x4 with columns 0,100,0,100 -> 2x2 of 50.
         let plane: Vec<u8> = (0..16).map(|i| if i % 2 == 0 { 0 } else { 100 }).collect();
-        let sq = [
-            Pt { x: 0., y: 0. },
-            Pt { x: 3., y: 0. },
-            Pt { x: 3., y: 3. },
-            Pt { x: 0., y: 3. },
-        ];
+        let sq = [Pt { x: 0., y: 0. }, Pt { x: 3., y: 0. }, Pt { x: 3., y: 3. }, Pt { x: 0., y: 3. }];
         let s = sample(&plane, 4, 4, &sq, 2);
         assert_eq!((s.w, s.h), (2, 2));
         assert!(s.px.iter().all(|v| (v - 50.0).abs() < 1e-3), "{:?}", s.px);

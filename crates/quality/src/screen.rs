@@ -32,9 +32,8 @@ pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
     if n > w || n > h {
         return 0.0;
     }
-    let win: Vec<f32> = (0..n)
-        .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / (n - 1) as f32).cos())
-        .collect();
+    let win: Vec<f32> =
+        (0..n).map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / (n - 1) as f32).cos()).collect();
     let r_min = R_MIN * n / N;
     let half = n / 2;
     let mut best = 0.0f32;
@@ -110,17 +109,14 @@ mod tests {
     fn a_pixel_grid_peaks_and_noise_does_not() {
         let (w, h) = (300, 300);
         let mut seed = 7;
-        let plain: Vec<u8> = (0..w * h)
-            .map(|_| (120.0 + 20.0 * noise(&mut seed)) as u8)
-            .collect();
+        let plain: Vec<u8> = (0..w * h).map(|_| (120.0 + 20.0 * noise(&mut seed)) as u8).collect();
         // The same with a faint grid of period 3.5 px in both directions.
         let grid: Vec<u8> = plain
             .iter()
             .enumerate()
             .map(|(i, &v)| {
                 let (x, y) = ((i % w) as f32, (i / w) as f32);
-                let g = (x * 2.0 * std::f32::consts::PI / 3.5).cos()
-                    * (y * 2.0 * std::f32::consts::PI / 3.5).cos();
+                let g = (x * 2.0 * std::f32::consts::PI / 3.5).cos() * (y * 2.0 * std::f32::consts::PI / 3.5).cos();
                 (v as f32 + 12.0 * g).clamp(0.0, 255.0) as u8
             })
             .collect();

@@ -63,9 +63,7 @@ mod tests {
     fn a_rendered_band_scores_and_a_noisy_copy_does_not() {
         let (w, h) = (120, 80);
         // A flat status bar over a flat page: one straight full-width edge.
-        let flat: Vec<u8> = (0..w * h)
-            .map(|i| if i / w < 10 { 20 } else { 240 })
-            .collect();
+        let flat: Vec<u8> = (0..w * h).map(|i| if i / w < 10 { 20 } else { 240 }).collect();
         assert!(straight_edge_run(&flat, w, h) > 0.95);
         let mut s = 3u32;
         let noisy: Vec<u8> = flat
@@ -81,9 +79,7 @@ mod tests {
     #[test]
     fn a_vertical_edge_counts_too() {
         let (w, h) = (80, 120);
-        let flat: Vec<u8> = (0..w * h)
-            .map(|i| if i % w < 30 { 0 } else { 200 })
-            .collect();
+        let flat: Vec<u8> = (0..w * h).map(|i| if i % w < 30 { 0 } else { 200 }).collect();
         assert!(straight_edge_run(&flat, w, h) > 0.95);
     }
 }

@@ -51,10 +51,7 @@ impl FaceDetector {
         // The parser trusts the file's counts; refuse what cannot be the model
         // before handing it over.
         if bytes.len() < 1024 || bytes.len() > 8 << 20 {
-            return Err(ModelError(format!(
-                "{} bytes is not the model's size",
-                bytes.len()
-            )));
+            return Err(ModelError(format!("{} bytes is not the model's size", bytes.len())));
         }
         let model = std::panic::catch_unwind(|| rustface::read_model(bytes))
             .map_err(|_| ModelError("malformed model".into()))?
@@ -108,20 +105,11 @@ pub struct Face {
 
 impl Face {
     fn centre(&self) -> Pt {
-        Pt {
-            x: self.x + self.w / 2.0,
-            y: self.y + self.h / 2.0,
-        }
+        Pt { x: self.x + self.w / 2.0, y: self.y + self.h / 2.0 }
     }
 
     fn scaled(&self, k: f32) -> Face {
-        Face {
-            x: self.x * k,
-            y: self.y * k,
-            w: self.w * k,
-            h: self.h * k,
-            score: self.score,
-        }
+        Face { x: self.x * k, y: self.y * k, w: self.w * k, h: self.h * k, score: self.score }
     }
 }
 
@@ -144,12 +132,7 @@ pub struct SelfieThresholds {
 
 impl Default for SelfieThresholds {
     fn default() -> Self {
-        SelfieThresholds {
-            other_person: 0.5,
-            max_blur: 0.7,
-            min_brightness: 60.0,
-            min_face_share: 0.2,
-        }
+        SelfieThresholds { other_person: 0.5, max_blur: 0.7, min_brightness: 60.0, min_face_share: 0.2 }
     }
 }
 
@@ -183,57 +166,62 @@ pub fn analyze_selfie(frame: &Frame<'_>, detector: &mut FaceDetector) -> SelfieV
 }
 
 fn overlaps(face: &Face, quad: &[Pt; 4]) -> bool {
-    let (x0, x1) = (
-        quad.iter().map(|p| p.x).fold(f32::MAX, f32::min),
-        quad.iter().map(|p| p.x).fold(f32::MIN, f32::max),
-    );
-    let (y0, y1) = (
-        quad.iter().map(|p| p.y).fold(f32::MAX, f32::min),
-        quad.iter().map(|p| p.y).fold(f32::MIN, f32::max),
-    );
+    let (x0, x1) =
+        (quad.iter().map(|p| p.x).fold(f32::MAX, f32::min), quad.iter().map(|p| p.x).fold(f32::MIN, f32::max));
+    let (y0, y1) =
+        (quad.iter().map(|p| p.y).fold(f32::MAX, f32::min), quad.iter().map(|p| p.y).fold(f32::MIN, f32::max));
     let ix = (x1.min(face.x + face.w) - x0.max(face.x)).max(0.0);
     let iy = (y1.min(face.y + face.h) - y0.max(face.y)).max(0.0);
     ix * iy > 0.25 * face.w * face.h
 }
 
 /// Analyse a selfie.
-pub fn analyze_selfie_with(
-    frame: &Frame<'_>,
-    detector: &mut FaceDetector,
-    t: &SelfieThresholds,
-) -> SelfieVerdict {
+pub fn analyze_selfie_with(frame: &Frame<'_>, detector: &mut FaceDetector, t: &SelfieThresholds) -> SelfieVerdict {
     let full = Planes::from_frame(frame);
     let small = full.downscale(FACE_SIDE);
     let k = full.w as f32 / small.w as f32;
-    let faces: Vec<Face> = detector
-        .detect(&small.y, small.w, small.h)
-        .iter()
-        .map(|f| f.scaled(k))
-        .collect();
-    let mut s = SelfieScores {
-        faces: faces.clone(),
-        ..Default::default()
-    };
+    let faces: Vec<Face> = detector.detect(&small.y, small.w, small.h).iter().map(|f| f.scaled(k)).collect();
+    let mut s = SelfieScores { faces: faces.clone(), ..Default::default() };
     let mut reasons = Vec::new();
     let mut guidance = Vec::new();
 
     // Card-shaped regions, in full-frame pixels. A landscape card held apart
-    // from the face is the document; the face's own surroundings are not.
+    // from the face is the document; so is a card that carries the only face
+    // found (the document's portrait: the face is small on a card-sized
+    // rectangle). A face's own surroundings (a head and shoulders) are not.
+    let inside = |f: &Face, q: &[Pt; 4]| {
+        let c = f.centre();
+        crate::geometry::inside_convex(q, c)
+    };
+    let long_side = |q: &[Pt; 4]| {
+        let d = |a: Pt, b: Pt| ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
+        d(q[0], q[1]).max(d(q[1], q[2]))
+    };
     let cards: Vec<[Pt; 4]> = locate_all(&small.y, small.w, small.h)
         .into_iter()
-        .filter(|l| l.border_contact == 0.0 && (1.3..=1.9).contains(&l.aspect))
-        .map(|l| {
-            l.quad.map(|p| Pt {
-                x: p.x * k,
-                y: p.y * k,
-            })
+        // Wholly in view with a card's aspect; or, held close and running
+        // off the frame, still nearly a whole card.
+        .filter(|l| {
+            (l.border_contact == 0.0 && (1.3..=1.9).contains(&l.aspect))
+                || (l.border_contact < 0.2 && (1.35..=1.8).contains(&l.aspect))
         })
-        .filter(|q| faces.first().is_none_or(|f| !overlaps(f, q)))
+        .map(|l| (l.border_contact == 0.0, l.quad.map(|p| Pt { x: p.x * k, y: p.y * k })))
+        .filter(|(whole, q)| match faces.first() {
+            None => *whole,
+            Some(f) if inside(f, q) => f.w < 0.45 * long_side(q),
+            Some(f) => *whole && !overlaps(f, q),
+        })
+        .map(|(_, q)| q)
         .collect();
     s.documents = cards.clone();
 
     match faces.first() {
-        None => reasons.push(Reason::NoFace),
+        None => {
+            reasons.push(Reason::NoFace);
+            if !cards.is_empty() {
+                reasons.push(Reason::DocumentInSelfie);
+            }
+        }
         Some(main) => {
             let others: Vec<&Face> = faces.iter().skip(1).collect();
             if others.iter().any(|o| o.w >= t.other_person * main.w) {
@@ -244,22 +232,10 @@ pub fn analyze_selfie_with(
                 reasons.push(Reason::DocumentInSelfie);
             }
             let bx = [
-                Pt {
-                    x: main.x,
-                    y: main.y,
-                },
-                Pt {
-                    x: main.x + main.w,
-                    y: main.y,
-                },
-                Pt {
-                    x: main.x + main.w,
-                    y: main.y + main.h,
-                },
-                Pt {
-                    x: main.x,
-                    y: main.y + main.h,
-                },
+                Pt { x: main.x, y: main.y },
+                Pt { x: main.x + main.w, y: main.y },
+                Pt { x: main.x + main.w, y: main.y + main.h },
+                Pt { x: main.x, y: main.y + main.h },
             ];
             let region = sample(&full.y, full.w, full.h, &bx, FACE_BLUR_SIDE);
             s.blur = crete(&region.px, &region.mask, region.w, region.h);
@@ -267,8 +243,7 @@ pub fn analyze_selfie_with(
             s.brightness = crate::photocopy::quantile(&mut lum, 0.5);
             s.face_share = main.w / full.w as f32;
             let c = main.centre();
-            s.off_centre =
-                ((c.x / full.w as f32 - 0.5).powi(2) + (c.y / full.h as f32 - 0.45).powi(2)).sqrt();
+            s.off_centre = ((c.x / full.w as f32 - 0.5).powi(2) + (c.y / full.h as f32 - 0.45).powi(2)).sqrt();
             if s.blur > t.max_blur {
                 reasons.push(Reason::Blur);
             }
@@ -282,10 +257,7 @@ pub fn analyze_selfie_with(
     }
     if faces.is_empty() || s.brightness < t.min_brightness {
         let mut y = small.y.clone();
-        let frame_level = crate::photocopy::quantile(
-            &mut y.iter_mut().map(|v| *v as f32).collect::<Vec<_>>(),
-            0.9,
-        );
+        let frame_level = crate::photocopy::quantile(&mut y.iter_mut().map(|v| *v as f32).collect::<Vec<_>>(), 0.9);
         if faces.is_empty() {
             s.brightness = frame_level;
         }
@@ -293,10 +265,5 @@ pub fn analyze_selfie_with(
             reasons.push(Reason::TooDark);
         }
     }
-    SelfieVerdict {
-        accept: reasons.is_empty(),
-        reasons,
-        guidance,
-        scores: s,
-    }
+    SelfieVerdict { accept: reasons.is_empty(), reasons, guidance, scores: s }
 }

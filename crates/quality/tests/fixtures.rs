@@ -2,45 +2,28 @@
 //! selfie composites built here from them: a face alone, two faces, a face
 //! with a card, no face.
 
-use idcapture_quality::{
-    analyze_document, analyze_selfie, FaceDetector, Frame, PixelFormat, Reason,
-};
+use idcapture_quality::{analyze_document, analyze_selfie, FaceDetector, Frame, PixelFormat, Reason};
 use image::{imageops, RgbImage};
 
 fn fixture(name: &str) -> RgbImage {
     let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    image::open(&path)
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
-        .to_rgb8()
+    image::open(&path).unwrap_or_else(|e| panic!("{path}: {e}")).to_rgb8()
 }
 
 fn frame(img: &RgbImage) -> Frame<'_> {
-    Frame::new(
-        img.width() as usize,
-        img.height() as usize,
-        PixelFormat::Rgb,
-        img.as_raw(),
-    )
-    .unwrap()
+    Frame::new(img.width() as usize, img.height() as usize, PixelFormat::Rgb, img.as_raw()).unwrap()
 }
 
 fn faces() -> FaceDetector {
-    let bytes = std::fs::read(format!(
-        "{}/../../static/models/seeta_fd_frontal_v1.0.bin",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    let bytes =
+        std::fs::read(format!("{}/../../static/models/seeta_fd_frontal_v1.0.bin", env!("CARGO_MANIFEST_DIR"))).unwrap();
     FaceDetector::from_bytes(&bytes).unwrap()
 }
 
 #[test]
 fn document_frames_get_their_reason() {
     let good = analyze_document(&frame(&fixture("doc_good_001.jpg")));
-    assert!(
-        good.accept,
-        "good frame refused: {:?} {:?}",
-        good.reasons, good.scores
-    );
+    assert!(good.accept, "good frame refused: {:?} {:?}", good.reasons, good.scores);
     for (file, reason) in [
         ("doc_blur_001.jpg", Reason::Blur),
         ("doc_glare_001.jpg", Reason::Glare),
@@ -53,11 +36,7 @@ fn document_frames_get_their_reason() {
         ("doc_nodoc_001.jpg", Reason::NoDocument),
     ] {
         let v = analyze_document(&frame(&fixture(file)));
-        assert!(
-            !v.accept && v.reasons.contains(&reason),
-            "{file}: {:?}",
-            v.reasons
-        );
+        assert!(!v.accept && v.reasons.contains(&reason), "{file}: {:?}", v.reasons);
     }
 }
 
@@ -66,13 +45,9 @@ fn the_verdict_depends_on_pixels_not_on_the_container() {
     // The same pixels, re-encoded as PNG and decoded again, judge the same.
     let img = fixture("doc_good_001.jpg");
     let mut png = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
     let back = image::load_from_memory(&png).unwrap().to_rgb8();
-    let (a, b) = (
-        analyze_document(&frame(&img)),
-        analyze_document(&frame(&back)),
-    );
+    let (a, b) = (analyze_document(&frame(&img)), analyze_document(&frame(&back)));
     assert_eq!(a.reasons, b.reasons);
 }
 
@@ -83,14 +58,8 @@ fn face_patch(detector: &mut FaceDetector) -> RgbImage {
     let f = v.scores.faces[0];
     let (cx, cy) = (f.x + f.w / 2.0, f.y + f.h / 2.0);
     let side = f.w * 1.6;
-    imageops::crop_imm(
-        &good,
-        (cx - side / 2.0) as u32,
-        (cy - side / 2.0) as u32,
-        side as u32,
-        (side * 1.2) as u32,
-    )
-    .to_image()
+    imageops::crop_imm(&good, (cx - side / 2.0) as u32, (cy - side / 2.0) as u32, side as u32, (side * 1.2) as u32)
+        .to_image()
 }
 
 fn fixture_good() -> RgbImage {
@@ -115,29 +84,15 @@ fn selfie_composites() {
     let mut one = canvas(w, h);
     imageops::overlay(&mut one, &face, ((w - face.width()) / 2) as i64, 300);
     let v = analyze_selfie(&frame(&one), &mut det);
-    assert!(
-        v.accept,
-        "one face refused: {:?} {:?}",
-        v.reasons, v.scores.faces
-    );
+    assert!(v.accept, "one face refused: {:?} {:?}", v.reasons, v.scores.faces);
 
     // Two faces of the same size: another person.
-    let small = imageops::resize(
-        &face,
-        face.width() * 3 / 4,
-        face.height() * 3 / 4,
-        imageops::FilterType::Triangle,
-    );
+    let small = imageops::resize(&face, face.width() * 3 / 4, face.height() * 3 / 4, imageops::FilterType::Triangle);
     let mut two = canvas(w, h);
     imageops::overlay(&mut two, &small, 20, 300);
     imageops::overlay(&mut two, &small, (w - small.width() - 20) as i64, 300);
     let v = analyze_selfie(&frame(&two), &mut det);
-    assert!(
-        v.reasons.contains(&Reason::MultipleFaces),
-        "two faces: {:?} {:?}",
-        v.reasons,
-        v.scores.faces
-    );
+    assert!(v.reasons.contains(&Reason::MultipleFaces), "two faces: {:?} {:?}", v.reasons, v.scores.faces);
 
     // A face and an ID card held below it: the document is in the selfie.
     let doc = fixture("doc_good_001.jpg");
@@ -146,12 +101,7 @@ fn selfie_composites() {
     let mut with_card = one.clone();
     imageops::overlay(&mut with_card, &card, 210, 950);
     let v = analyze_selfie(&frame(&with_card), &mut det);
-    assert!(
-        v.reasons.contains(&Reason::DocumentInSelfie),
-        "face + card: {:?} {:?}",
-        v.reasons,
-        v.scores.documents
-    );
+    assert!(v.reasons.contains(&Reason::DocumentInSelfie), "face + card: {:?} {:?}", v.reasons, v.scores.documents);
 
     // The wall alone: no face.
     let v = analyze_selfie(&frame(&canvas(w, h)), &mut det);
@@ -176,4 +126,15 @@ fn selfie_frames_get_their_reason() {
 fn a_malformed_model_is_an_error_not_a_panic() {
     assert!(FaceDetector::from_bytes(&[0u8; 10]).is_err());
     assert!(FaceDetector::from_bytes(&vec![0xAB; 100_000]).is_err());
+}
+
+#[test]
+fn a_document_shown_to_the_selfie_camera_is_refused() {
+    // Whether or not the document's portrait is detected as a face, a card
+    // in front of the camera is never a selfie.
+    let mut det = faces();
+    for file in ["doc_good_001.jpg", "doc_glare_001.jpg", "doc_photocopy_001.jpg", "doc_small_003.jpg"] {
+        let v = analyze_selfie(&frame(&fixture(file)), &mut det);
+        assert!(!v.accept, "{file} accepted as a selfie: {:?}", v.scores.faces);
+    }
 }

@@ -7,12 +7,7 @@ use proptest::prelude::*;
 fn frames() -> impl Strategy<Value = (usize, usize, u8, Vec<u8>)> {
     (1usize..90, 1usize..90, 0u8..3).prop_flat_map(|(w, h, f)| {
         let ch = [1usize, 3, 4][f as usize];
-        (
-            Just(w),
-            Just(h),
-            Just(f),
-            proptest::collection::vec(any::<u8>(), w * h * ch),
-        )
+        (Just(w), Just(h), Just(f), proptest::collection::vec(any::<u8>(), w * h * ch))
     })
 }
 

@@ -34,23 +34,14 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
+        ApiError { status, code, message: message.into() }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut r = (
-            self.status,
-            Json(json!({"error": self.code, "message": self.message})),
-        )
-            .into_response();
-        r.headers_mut()
-            .insert(header::CACHE_CONTROL, "no-store".parse().expect("static"));
+        let mut r = (self.status, Json(json!({"error": self.code, "message": self.message}))).into_response();
+        r.headers_mut().insert(header::CACHE_CONTROL, "no-store".parse().expect("static"));
         r
     }
 }
@@ -58,11 +49,7 @@ impl IntoResponse for ApiError {
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
         tracing::error!("store error: {}", e.0);
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "storage",
-            "the session could not be stored",
-        )
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", "the session could not be stored")
     }
 }
 
@@ -76,10 +63,7 @@ pub fn random_hex(bytes: usize) -> String {
 }
 
 fn valid_id(id: &str) -> bool {
-    id.len() == 32
-        && id
-            .bytes()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    id.len() == 32 && id.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
 }
 
 fn token_hash(token: &str) -> Vec<u8> {
@@ -98,33 +82,17 @@ fn status(s: &SessionRow, now: i64) -> &str {
 /// Look the session up and check the bearer token in constant time.
 fn authorise(state: &AppState, id: &str, headers: &HeaderMap) -> ApiResult<SessionRow> {
     if !valid_id(id) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no such session",
-        ));
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session"));
     }
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorised",
-                "missing session token",
-            )
-        })?;
-    let session = state
-        .store
-        .get(id)?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session"))?;
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "missing session token"))?;
+    let session =
+        state.store.get(id)?.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session"))?;
     if !bool::from(token_hash(token).ct_eq(&session.token_hash)) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorised",
-            "wrong session token",
-        ));
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "wrong session token"));
     }
     Ok(session)
 }
@@ -133,16 +101,8 @@ fn authorise(state: &AppState, id: &str, headers: &HeaderMap) -> ApiResult<Sessi
 fn writable(s: &SessionRow, now: i64) -> ApiResult<()> {
     match status(s, now) {
         "open" => Ok(()),
-        "expired" => Err(ApiError::new(
-            StatusCode::GONE,
-            "expired",
-            "the session has expired",
-        )),
-        other => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "closed",
-            format!("the session is {other}"),
-        )),
+        "expired" => Err(ApiError::new(StatusCode::GONE, "expired", "the session has expired")),
+        other => Err(ApiError::new(StatusCode::CONFLICT, "closed", format!("the session is {other}"))),
     }
 }
 
@@ -162,8 +122,7 @@ fn session_json(state: &AppState, s: &SessionRow) -> ApiResult<serde_json::Value
 
 fn no_store(v: serde_json::Value) -> Response {
     let mut r = Json(v).into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, "no-store".parse().expect("static"));
+    r.headers_mut().insert(header::CACHE_CONTROL, "no-store".parse().expect("static"));
     r
 }
 
@@ -175,11 +134,7 @@ pub struct CreateRequest {
 /// Create a session (merchant back office, server to server).
 pub fn create_session(state: &AppState, parent_origin: &str) -> ApiResult<serde_json::Value> {
     if parent_origin != state.config.demo_origin {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "origin_not_allowed",
-            "parent origin not in the allowlist",
-        ));
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "origin_not_allowed", "parent origin not in the allowlist"));
     }
     let now = state.now_ms();
     let id = random_hex(16);
@@ -208,26 +163,15 @@ async fn create(
     headers: HeaderMap,
     Json(req): Json<CreateRequest>,
 ) -> ApiResult<Response> {
-    let key = headers
-        .get("x-merchant-key")
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
+    let key = headers.get("x-merchant-key").map(|v| v.as_bytes()).unwrap_or_default();
     if !bool::from(key.ct_eq(state.config.merchant_key.as_bytes())) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorised",
-            "merchant key required",
-        ));
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "merchant key required"));
     }
     let v = create_session(&state, &req.parent_origin)?;
     Ok((StatusCode::CREATED, no_store(v)).into_response())
 }
 
-async fn read(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
+async fn read(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
     let s = authorise(&state, &id, &headers)?;
     Ok(no_store(session_json(&state, &s)?))
 }
@@ -240,35 +184,22 @@ async fn put_part(
 ) -> ApiResult<Response> {
     let s = authorise(&state, &id, &headers)?;
     if !PARTS.contains(&part.as_str()) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_part",
-            "no such part",
-        ));
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_part", "no such part"));
     }
     writable(&s, state.now_ms())?;
     let report = match headers.get("x-idcapture-report") {
         None => None,
         Some(v) => {
-            let text = v.to_str().map_err(|_| {
-                ApiError::new(StatusCode::BAD_REQUEST, "bad_report", "report is not text")
-            })?;
+            let text =
+                v.to_str().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_report", "report is not text"))?;
             if text.len() > MAX_REPORT || serde_json::from_str::<serde_json::Value>(text).is_err() {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_report",
-                    "report is not JSON within 8 KiB",
-                ));
+                return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_report", "report is not JSON within 8 KiB"));
             }
             Some(text.to_string())
         }
     };
     if body.len() < 4 || body[..3] != [0xFF, 0xD8, 0xFF] {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "not_jpeg",
-            "parts must be JPEG images",
-        ));
+        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_jpeg", "parts must be JPEG images"));
     }
     let sha = hex::encode(Sha256::digest(&body));
     if let Some(existing) = state.store.parts(&id)?.into_iter().find(|p| p.part == part) {
@@ -280,44 +211,23 @@ async fn put_part(
     let bytes = body.clone();
     let (width, height) = tokio::task::spawn_blocking(move || decode_dimensions(&bytes))
         .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_image",
-                "the image could not be read",
-            )
-        })??;
-    let info = PartInfo {
-        part: part.clone(),
-        sha256: sha,
-        bytes: body.len() as u64,
-        width,
-        height,
-    };
-    state
-        .store
-        .put_part(&id, &info, &body, report.as_deref(), state.now_ms())?;
+        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_image", "the image could not be read"))??;
+    let info = PartInfo { part: part.clone(), sha256: sha, bytes: body.len() as u64, width, height };
+    state.store.put_part(&id, &info, &body, report.as_deref(), state.now_ms())?;
     tracing::info!(session = %id, part = %part, bytes = body.len(), "part stored");
-    Ok((
-        StatusCode::CREATED,
-        no_store(json!({"part": info, "stored": true})),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, no_store(json!({"part": info, "stored": true}))).into_response())
 }
 
 /// Decode the JPEG fully (within limits) to prove it is an image.
 fn decode_dimensions(bytes: &[u8]) -> ApiResult<(u32, u32)> {
     let bad = |m: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_image", m);
-    let mut reader =
-        image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Jpeg);
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Jpeg);
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(256 << 20);
     reader.limits(limits);
-    let img = reader
-        .decode()
-        .map_err(|e| bad(format!("the JPEG could not be decoded: {e}")))?;
+    let img = reader.decode().map_err(|e| bad(format!("the JPEG could not be decoded: {e}")))?;
     Ok((img.width(), img.height()))
 }
 
@@ -334,44 +244,20 @@ async fn complete(
 ) -> ApiResult<Response> {
     let s = authorise(&state, &id, &headers)?;
     writable(&s, state.now_ms())?;
-    let required = required_parts(&req.document_type).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_document_type",
-            "unknown document type",
-        )
-    })?;
-    let stored: Vec<String> = state
-        .store
-        .parts(&id)?
-        .into_iter()
-        .map(|p| p.part)
-        .collect();
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|p| !stored.iter().any(|s| s == p))
-        .collect();
+    let required = required_parts(&req.document_type)
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "bad_document_type", "unknown document type"))?;
+    let stored: Vec<String> = state.store.parts(&id)?.into_iter().map(|p| p.part).collect();
+    let missing: Vec<&str> = required.iter().copied().filter(|p| !stored.iter().any(|s| s == p)).collect();
     if !missing.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "missing_parts",
-            format!("missing: {}", missing.join(", ")),
-        ));
+        return Err(ApiError::new(StatusCode::CONFLICT, "missing_parts", format!("missing: {}", missing.join(", "))));
     }
-    state
-        .store
-        .set_status(&id, "completed", Some(&req.document_type))?;
+    state.store.set_status(&id, "completed", Some(&req.document_type))?;
     tracing::info!(session = %id, "session completed");
     let s = state.store.get(&id)?.expect("session exists");
     Ok(no_store(session_json(&state, &s)?))
 }
 
-async fn cancel(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
+async fn cancel(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
     let s = authorise(&state, &id, &headers)?;
     writable(&s, state.now_ms())?;
     state.store.set_status(&id, "cancelled", None)?;
@@ -384,16 +270,9 @@ struct ClockRequest {
     offset_ms: i64,
 }
 
-async fn test_clock(
-    State(state): State<Arc<AppState>>,
-    Json(req): Json<ClockRequest>,
-) -> ApiResult<Response> {
+async fn test_clock(State(state): State<Arc<AppState>>, Json(req): Json<ClockRequest>) -> ApiResult<Response> {
     if !state.config.test_clock {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no such endpoint",
-        ));
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint"));
     }
     state.set_clock_offset(req.offset_ms);
     Ok(no_store(json!({"server_time": state.now_ms()})))
@@ -421,8 +300,5 @@ pub fn demo_router(state: Arc<AppState>) -> Router {
     async fn demo_config(State(state): State<Arc<AppState>>) -> Response {
         no_store(json!({"capture_origin": state.config.capture_origin}))
     }
-    Router::new()
-        .route("/demo/session", post(demo_session))
-        .route("/demo/config", get(demo_config))
-        .with_state(state)
+    Router::new().route("/demo/session", post(demo_session)).route("/demo/config", get(demo_config)).with_state(state)
 }

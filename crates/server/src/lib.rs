@@ -53,11 +53,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config) -> Result<Arc<AppState>, store::StoreError> {
-        Ok(Arc::new(AppState {
-            store: Store::open(&config.data_dir)?,
-            config,
-            clock_offset_ms: AtomicI64::new(0),
-        }))
+        Ok(Arc::new(AppState { store: Store::open(&config.data_dir)?, config, clock_offset_ms: AtomicI64::new(0) }))
     }
 
     /// Milliseconds since the Unix epoch, moved by the test clock if set.
@@ -88,36 +84,22 @@ pub fn capture_csp(frame_ancestor: &str) -> String {
 
 fn security_headers(router: Router, csp: String, permissions: String) -> Router {
     let set = |name: HeaderName, value: &str| {
-        SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_str(value).expect("static header value"),
-        )
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_str(value).expect("static header value"))
     };
     router
         .layer(set(header::CONTENT_SECURITY_POLICY, &csp))
         .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(set(header::REFERRER_POLICY, "no-referrer"))
-        .layer(set(
-            HeaderName::from_static("permissions-policy"),
-            &permissions,
-        ))
-        .layer(set(
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
-        ))
+        .layer(set(HeaderName::from_static("permissions-policy"), &permissions))
+        .layer(set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
 }
 
 /// The capture origin: the API and the built app.
 pub fn capture_router(state: Arc<AppState>) -> Router {
     let app_dir = state.config.app_dir.clone();
     let csp = capture_csp(&state.config.demo_origin);
-    let router = api::router(state)
-        .fallback_service(ServeDir::new(app_dir).append_index_html_on_directories(true));
-    security_headers(
-        router,
-        csp,
-        "camera=(self), microphone=(), geolocation=(), payment=()".into(),
-    )
+    let router = api::router(state).fallback_service(ServeDir::new(app_dir).append_index_html_on_directories(true));
+    security_headers(router, csp, "camera=(self), microphone=(), geolocation=(), payment=()".into())
 }
 
 /// The demo merchant's origin: the checkout page and its session endpoint.
@@ -129,26 +111,16 @@ pub fn demo_router(state: Arc<AppState>) -> Router {
         state.config.capture_origin
     );
     // The merchant grants the camera to the capture origin only.
-    let permissions = format!(
-        "camera=(self \"{}\"), microphone=()",
-        state.config.capture_origin
-    );
+    let permissions = format!("camera=(self \"{}\"), microphone=()", state.config.capture_origin);
     let router = api::demo_router(state).fallback_service(ServeDir::new(demo_dir));
     security_headers(router, csp, permissions)
 }
 
 /// Serve both origins until the process is stopped.
-pub async fn serve(
-    state: Arc<AppState>,
-    capture: SocketAddr,
-    demo: SocketAddr,
-) -> std::io::Result<()> {
+pub async fn serve(state: Arc<AppState>, capture: SocketAddr, demo: SocketAddr) -> std::io::Result<()> {
     let a = tokio::net::TcpListener::bind(capture).await?;
     let b = tokio::net::TcpListener::bind(demo).await?;
     tracing::info!("capture origin on http://{capture}, demo checkout on http://{demo}");
-    let (ra, rb) = tokio::join!(
-        axum::serve(a, capture_router(state.clone())),
-        axum::serve(b, demo_router(state))
-    );
+    let (ra, rb) = tokio::join!(axum::serve(a, capture_router(state.clone())), axum::serve(b, demo_router(state)));
     ra.and(rb)
 }

@@ -17,29 +17,19 @@ fn env(name: &str, default: &str) -> String {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let config = Config {
         data_dir: PathBuf::from(env("IDCAPTURE_DATA", "data")),
         app_dir: PathBuf::from(env("IDCAPTURE_APP", "dist")),
         capture_origin: env("IDCAPTURE_CAPTURE_ORIGIN", "http://localhost:8081"),
         demo_origin: env("IDCAPTURE_DEMO_ORIGIN", "http://127.0.0.1:8080"),
-        merchant_key: std::env::var("IDCAPTURE_MERCHANT_KEY")
-            .unwrap_or_else(|_| idcapture_server::api::random_hex(32)),
-        session_ms: env("IDCAPTURE_SESSION_SECS", "3600")
-            .parse::<i64>()
-            .unwrap_or(3600)
-            * 1000,
+        merchant_key: std::env::var("IDCAPTURE_MERCHANT_KEY").unwrap_or_else(|_| idcapture_server::api::random_hex(32)),
+        session_ms: env("IDCAPTURE_SESSION_SECS", "3600").parse::<i64>().unwrap_or(3600) * 1000,
         test_clock: std::env::var("IDCAPTURE_TEST_CLOCK").is_ok_and(|v| v == "1"),
     };
-    let capture = env("IDCAPTURE_CAPTURE_ADDR", "127.0.0.1:8081")
-        .parse()
-        .expect("IDCAPTURE_CAPTURE_ADDR");
-    let demo = env("IDCAPTURE_DEMO_ADDR", "127.0.0.1:8080")
-        .parse()
-        .expect("IDCAPTURE_DEMO_ADDR");
+    let capture = env("IDCAPTURE_CAPTURE_ADDR", "127.0.0.1:8081").parse().expect("IDCAPTURE_CAPTURE_ADDR");
+    let demo = env("IDCAPTURE_DEMO_ADDR", "127.0.0.1:8080").parse().expect("IDCAPTURE_DEMO_ADDR");
     let state = match AppState::new(config) {
         Ok(s) => s,
         Err(e) => {

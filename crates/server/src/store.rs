@@ -75,10 +75,7 @@ impl Store {
                 bytes INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
                 report TEXT, stored_at INTEGER NOT NULL, PRIMARY KEY (session_id, part));",
         )?;
-        Ok(Store {
-            db: Mutex::new(db),
-            dir: dir.to_path_buf(),
-        })
+        Ok(Store { db: Mutex::new(db), dir: dir.to_path_buf() })
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -118,17 +115,10 @@ impl Store {
 
     pub fn parts(&self, id: &str) -> Result<Vec<PartInfo>, StoreError> {
         let db = self.db();
-        let mut st = db.prepare(
-            "SELECT part, sha256, bytes, width, height FROM parts WHERE session_id = ?1 ORDER BY part",
-        )?;
+        let mut st =
+            db.prepare("SELECT part, sha256, bytes, width, height FROM parts WHERE session_id = ?1 ORDER BY part")?;
         let rows = st.query_map(params![id], |r| {
-            Ok(PartInfo {
-                part: r.get(0)?,
-                sha256: r.get(1)?,
-                bytes: r.get(2)?,
-                width: r.get(3)?,
-                height: r.get(4)?,
-            })
+            Ok(PartInfo { part: r.get(0)?, sha256: r.get(1)?, bytes: r.get(2)?, width: r.get(3)?, height: r.get(4)? })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -163,26 +153,12 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT(session_id, part) DO UPDATE SET sha256 = ?3, bytes = ?4, width = ?5,
                 height = ?6, report = ?7, stored_at = ?8",
-            params![
-                id,
-                info.part,
-                info.sha256,
-                info.bytes,
-                info.width,
-                info.height,
-                report,
-                now
-            ],
+            params![id, info.part, info.sha256, info.bytes, info.width, info.height, report, now],
         )?;
         Ok(())
     }
 
-    pub fn set_status(
-        &self,
-        id: &str,
-        status: &str,
-        document_type: Option<&str>,
-    ) -> Result<(), StoreError> {
+    pub fn set_status(&self, id: &str, status: &str, document_type: Option<&str>) -> Result<(), StoreError> {
         self.db().execute(
             "UPDATE sessions SET status = ?2, document_type = COALESCE(?3, document_type) WHERE id = ?1",
             params![id, status, document_type],

@@ -38,21 +38,13 @@ fn start() -> Server {
         });
     });
     let addr = rx.recv().unwrap();
-    Server {
-        base: format!("http://{addr}"),
-        state,
-        _dir: dir,
-    }
+    Server { base: format!("http://{addr}"), state, _dir: dir }
 }
 
 fn jpeg(w: u32, h: u32, seed: u8) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x as u8).wrapping_add(seed), y as u8, 128])
-    });
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x as u8).wrapping_add(seed), y as u8, 128]));
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .encode_image(&img)
-        .unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&img).unwrap();
     out
 }
 
@@ -66,24 +58,11 @@ fn create(s: &Server, c: &Client) -> (String, String) {
     assert_eq!(r.status(), StatusCode::CREATED);
     let v: Value = r.json().unwrap();
     let url = v["capture_url"].as_str().unwrap();
-    assert!(
-        url.contains("#session=") && !url.contains('?'),
-        "token only in the fragment: {url}"
-    );
-    (
-        v["id"].as_str().unwrap().to_string(),
-        v["token"].as_str().unwrap().to_string(),
-    )
+    assert!(url.contains("#session=") && !url.contains('?'), "token only in the fragment: {url}");
+    (v["id"].as_str().unwrap().to_string(), v["token"].as_str().unwrap().to_string())
 }
 
-fn put(
-    s: &Server,
-    c: &Client,
-    id: &str,
-    token: &str,
-    part: &str,
-    body: Vec<u8>,
-) -> reqwest::blocking::Response {
+fn put(s: &Server, c: &Client, id: &str, token: &str, part: &str, body: Vec<u8>) -> reqwest::blocking::Response {
     c.put(format!("{}/api/sessions/{id}/parts/{part}", s.base))
         .bearer_auth(token)
         .header("content-type", "image/jpeg")
@@ -117,32 +96,20 @@ fn full_lifecycle_over_http() {
     let c = Client::new();
     let (id, token) = create(&s, &c);
 
-    let v: Value = c
-        .get(format!("{}/api/sessions/{id}", s.base))
-        .bearer_auth(&token)
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let v: Value = c.get(format!("{}/api/sessions/{id}", s.base)).bearer_auth(&token).send().unwrap().json().unwrap();
     assert_eq!(v["status"], "open");
     assert!(v["expires_at"].as_i64().unwrap() - v["server_time"].as_i64().unwrap() > 3_590_000);
     assert_eq!(v["parts"].as_array().unwrap().len(), 0);
 
     let front = jpeg(320, 200, 1);
-    assert_eq!(
-        put(&s, &c, &id, &token, "document_front", front.clone()).status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(put(&s, &c, &id, &token, "document_front", front.clone()).status(), StatusCode::CREATED);
     // Idempotent: the same bytes again store nothing new.
     let again = put(&s, &c, &id, &token, "document_front", front.clone());
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(again.json::<Value>().unwrap()["stored"], false);
     let parts_dir = s.state.config.data_dir.join("parts").join(&id);
     assert_eq!(files_under(&parts_dir), 1);
-    assert_eq!(
-        std::fs::read(parts_dir.join("document_front.jpg")).unwrap(),
-        front
-    );
+    assert_eq!(std::fs::read(parts_dir.join("document_front.jpg")).unwrap(), front);
 
     // Completion needs every part of the document type.
     let r = c
@@ -152,10 +119,7 @@ fn full_lifecycle_over_http() {
         .send()
         .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert_eq!(
-        put(&s, &c, &id, &token, "selfie", jpeg(200, 300, 2)).status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(put(&s, &c, &id, &token, "selfie", jpeg(200, 300, 2)).status(), StatusCode::CREATED);
     let r = c
         .post(format!("{}/api/sessions/{id}/complete", s.base))
         .bearer_auth(&token)
@@ -168,10 +132,7 @@ fn full_lifecycle_over_http() {
     assert_eq!(v["parts"].as_array().unwrap().len(), 2);
     assert_eq!(v["parts"][0]["width"], 320);
     // A completed session takes no more writes.
-    assert_eq!(
-        put(&s, &c, &id, &token, "document_back", jpeg(10, 10, 3)).status(),
-        StatusCode::CONFLICT
-    );
+    assert_eq!(put(&s, &c, &id, &token, "document_back", jpeg(10, 10, 3)).status(), StatusCode::CONFLICT);
 }
 
 #[test]
@@ -182,67 +143,33 @@ fn refusals_write_nothing() {
     let parts_dir = s.state.config.data_dir.join("parts").join(&id);
 
     // Wrong or missing token.
-    assert_eq!(
-        put(&s, &c, &id, "wrong", "selfie", jpeg(10, 10, 0)).status(),
-        StatusCode::UNAUTHORIZED
-    );
-    let r = c
-        .get(format!("{}/api/sessions/{id}", s.base))
-        .send()
-        .unwrap();
+    assert_eq!(put(&s, &c, &id, "wrong", "selfie", jpeg(10, 10, 0)).status(), StatusCode::UNAUTHORIZED);
+    let r = c.get(format!("{}/api/sessions/{id}", s.base)).send().unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // Another session's id, and ids shaped like paths.
     let other = "0123456789abcdef0123456789abcdef";
-    assert_eq!(
-        put(&s, &c, other, &token, "selfie", jpeg(10, 10, 0)).status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(put(&s, &c, other, &token, "selfie", jpeg(10, 10, 0)).status(), StatusCode::NOT_FOUND);
     for bad in ["..%2F..%2Fetc", "..", "ABCDEF0123456789ABCDEF0123456789"] {
         let r = put(&s, &c, bad, &token, "selfie", jpeg(10, 10, 0));
         assert!(r.status().is_client_error(), "{bad}: {}", r.status());
     }
     // Unknown part name.
-    assert_eq!(
-        put(&s, &c, &id, &token, "..%2Fescape", jpeg(10, 10, 0)).status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(put(&s, &c, &id, &token, "..%2Fescape", jpeg(10, 10, 0)).status(), StatusCode::NOT_FOUND);
     // Not a JPEG, a JPEG header with garbage, and an oversize body.
     assert_eq!(
-        put(
-            &s,
-            &c,
-            &id,
-            &token,
-            "selfie",
-            b"\x89PNG\r\n\x1a\nxxxx".to_vec()
-        )
-        .status(),
+        put(&s, &c, &id, &token, "selfie", b"\x89PNG\r\n\x1a\nxxxx".to_vec()).status(),
         StatusCode::UNSUPPORTED_MEDIA_TYPE
     );
     let mut broken = jpeg(64, 64, 0);
     broken.truncate(40);
-    assert_eq!(
-        put(&s, &c, &id, &token, "selfie", broken).status(),
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
+    assert_eq!(put(&s, &c, &id, &token, "selfie", broken).status(), StatusCode::UNPROCESSABLE_ENTITY);
     let mut huge = vec![0xFF, 0xD8, 0xFF, 0xE0];
     huge.resize(20 << 20, 0);
-    assert_eq!(
-        put(&s, &c, &id, &token, "selfie", huge).status(),
-        StatusCode::PAYLOAD_TOO_LARGE
-    );
+    assert_eq!(put(&s, &c, &id, &token, "selfie", huge).status(), StatusCode::PAYLOAD_TOO_LARGE);
     // Creating without the merchant key.
-    let r = c
-        .post(format!("{}/api/sessions", s.base))
-        .json(&json!({"parent_origin": DEMO}))
-        .send()
-        .unwrap();
+    let r = c.post(format!("{}/api/sessions", s.base)).json(&json!({"parent_origin": DEMO})).send().unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        files_under(&parts_dir),
-        0,
-        "nothing written for refused requests"
-    );
+    assert_eq!(files_under(&parts_dir), 0, "nothing written for refused requests");
 }
 
 #[test]
@@ -250,23 +177,11 @@ fn writes_after_the_deadline_get_410() {
     let s = start();
     let c = Client::new();
     let (id, token) = create(&s, &c);
-    assert_eq!(
-        put(&s, &c, &id, &token, "document_front", jpeg(32, 32, 0)).status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(put(&s, &c, &id, &token, "document_front", jpeg(32, 32, 0)).status(), StatusCode::CREATED);
     s.state.set_clock_offset(3_600_001);
-    let v: Value = c
-        .get(format!("{}/api/sessions/{id}", s.base))
-        .bearer_auth(&token)
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let v: Value = c.get(format!("{}/api/sessions/{id}", s.base)).bearer_auth(&token).send().unwrap().json().unwrap();
     assert_eq!(v["status"], "expired");
-    assert_eq!(
-        put(&s, &c, &id, &token, "selfie", jpeg(32, 32, 1)).status(),
-        StatusCode::GONE
-    );
+    assert_eq!(put(&s, &c, &id, &token, "selfie", jpeg(32, 32, 1)).status(), StatusCode::GONE);
     let r = c
         .post(format!("{}/api/sessions/{id}/complete", s.base))
         .bearer_auth(&token)
@@ -290,10 +205,7 @@ fn state_survives_a_restart() {
     };
     let id = {
         let st = AppState::new(config.clone()).unwrap();
-        idcapture_server::api::create_session(&st, DEMO).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        idcapture_server::api::create_session(&st, DEMO).unwrap()["id"].as_str().unwrap().to_string()
     };
     let st = AppState::new(config).unwrap();
     assert!(st.store.get(&id).unwrap().is_some());
@@ -302,17 +214,8 @@ fn state_survives_a_restart() {
 #[test]
 fn app_responses_carry_the_csp() {
     let s = start();
-    let r = Client::new()
-        .get(format!(
-            "{}/api/sessions/0123456789abcdef0123456789abcdef",
-            s.base
-        ))
-        .send()
-        .unwrap();
-    let csp = r.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let r = Client::new().get(format!("{}/api/sessions/0123456789abcdef0123456789abcdef", s.base)).send().unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"));
     assert!(csp.contains(&format!("frame-ancestors {DEMO}")));
 }

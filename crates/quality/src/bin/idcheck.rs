@@ -33,36 +33,21 @@ fn usage() -> ExitCode {
 fn decode(path: &str) -> Result<(image::RgbImage, Value), String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if meta.len() > MAX_FILE {
-        return Err(format!(
-            "file too large: {} bytes (limit {MAX_FILE})",
-            meta.len()
-        ));
+        return Err(format!("file too large: {} bytes (limit {MAX_FILE})", meta.len()));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let mut reader = ImageReader::new(Cursor::new(&bytes))
-        .with_guessed_format()
-        .map_err(|e| format!("cannot read: {e}"))?;
-    let format = reader
-        .format()
-        .ok_or("not an image format idcheck reads (JPEG, PNG)")?;
+    let mut reader =
+        ImageReader::new(Cursor::new(&bytes)).with_guessed_format().map_err(|e| format!("cannot read: {e}"))?;
+    let format = reader.format().ok_or("not an image format idcheck reads (JPEG, PNG)")?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits.clone());
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| format!("cannot decode: {e}"))?;
-    decoder
-        .set_limits(limits)
-        .map_err(|e| format!("too large: {e}"))?;
-    let has_exif = decoder
-        .exif_metadata()
-        .ok()
-        .flatten()
-        .is_some_and(|e| !e.is_empty());
-    let img =
-        image::DynamicImage::from_decoder(decoder).map_err(|e| format!("cannot decode: {e}"))?;
+    let mut decoder = reader.into_decoder().map_err(|e| format!("cannot decode: {e}"))?;
+    decoder.set_limits(limits).map_err(|e| format!("too large: {e}"))?;
+    let has_exif = decoder.exif_metadata().ok().flatten().is_some_and(|e| !e.is_empty());
+    let img = image::DynamicImage::from_decoder(decoder).map_err(|e| format!("cannot decode: {e}"))?;
     let evidence = json!({
         "format": format!("{format:?}").to_lowercase(),
         "exif": has_exif,
@@ -134,24 +119,11 @@ fn main() -> ExitCode {
                 let (accept, mut reasons, scores, guidance) = match kind {
                     Kind::Document => {
                         let v = analyze_document(&frame);
-                        (
-                            v.accept,
-                            v.reasons,
-                            serde_json::to_value(&v.scores).unwrap_or(Value::Null),
-                            Vec::new(),
-                        )
+                        (v.accept, v.reasons, serde_json::to_value(&v.scores).unwrap_or(Value::Null), Vec::new())
                     }
                     Kind::Selfie => {
-                        let v = idcapture_quality::analyze_selfie(
-                            &frame,
-                            faces.get_or_insert_with(load_faces),
-                        );
-                        (
-                            v.accept,
-                            v.reasons,
-                            serde_json::to_value(&v.scores).unwrap_or(Value::Null),
-                            v.guidance,
-                        )
+                        let v = idcapture_quality::analyze_selfie(&frame, faces.get_or_insert_with(load_faces));
+                        (v.accept, v.reasons, serde_json::to_value(&v.scores).unwrap_or(Value::Null), v.guidance)
                     }
                 };
                 let ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -164,11 +136,7 @@ fn main() -> ExitCode {
                         }
                     }
                 }
-                let kind_s = if kind == Kind::Document {
-                    "document"
-                } else {
-                    "selfie"
-                };
+                let kind_s = if kind == Kind::Document { "document" } else { "selfie" };
                 let reasons: Vec<&str> = reasons.iter().map(|r| r.as_str()).collect();
                 let mut o = json!({
                     "file": path, "kind": kind_s, "accept": accept,

@@ -1,0 +1,92 @@
+//! The device-side checks on a still, from `idcapture-quality`: which reasons
+//! the shopper is shown, and the report sent with the upload.
+
+#[cfg(target_arch = "wasm32")]
+mod web;
+#[cfg(target_arch = "wasm32")]
+pub use web::{check_still, prefetch_face_model, FACE_MODEL_URL};
+
+use crate::i18n::Key;
+use idcapture_quality::Reason;
+use serde::Serialize;
+
+/// What the device concluded about a still.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub accept: bool,
+    pub reasons: Vec<&'static str>,
+    /// Advice that does not refuse the still (selfie: too far, off-centre).
+    pub guidance: Vec<&'static str>,
+    /// Analysis time in the browser, milliseconds.
+    pub ms: f64,
+    /// Set when the check could not run (e.g. the face model did not load):
+    /// the still is then judged by the backend alone.
+    pub unchecked: bool,
+}
+
+impl Report {
+    /// The report as the compact JSON sent with the upload.
+    pub fn to_header(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+/// The shopper's message for a reason: what to fix, in plain words.
+pub fn reason_key(r: Reason) -> Key {
+    match r {
+        Reason::Blur => Key::ReasonBlur,
+        Reason::Glare => Key::ReasonGlare,
+        Reason::TooDark => Key::ReasonTooDark,
+        Reason::TooSmall => Key::ReasonTooSmall,
+        Reason::CutOff => Key::ReasonCutOff,
+        Reason::NoDocument => Key::ReasonNoDocument,
+        Reason::Screen | Reason::Screenshot | Reason::Photocopy => Key::ReasonNotOriginal,
+        Reason::NoFace => Key::ReasonNoFace,
+        Reason::MultipleFaces => Key::ReasonMultipleFaces,
+        Reason::DocumentInSelfie => Key::ReasonDocumentInSelfie,
+    }
+}
+
+/// The distinct messages for a list of reasons, most useful first, without
+/// repeating one (screen, screenshot and photocopy share theirs).
+pub fn messages(reasons: &[Reason]) -> Vec<Key> {
+    let mut out: Vec<Key> = Vec::new();
+    for r in reasons {
+        let k = reason_key(*r);
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recapture_reasons_share_one_message() {
+        let m = messages(&[Reason::Screen, Reason::Photocopy, Reason::Blur]);
+        assert_eq!(m, vec![Key::ReasonNotOriginal, Key::ReasonBlur]);
+    }
+
+    #[test]
+    fn every_reason_has_a_french_message() {
+        for r in [
+            Reason::Blur,
+            Reason::Glare,
+            Reason::TooDark,
+            Reason::TooSmall,
+            Reason::CutOff,
+            Reason::NoDocument,
+            Reason::Screen,
+            Reason::Screenshot,
+            Reason::Photocopy,
+            Reason::NoFace,
+            Reason::MultipleFaces,
+            Reason::DocumentInSelfie,
+        ] {
+            assert!(!crate::i18n::fr(reason_key(r)).is_empty());
+        }
+    }
+}
