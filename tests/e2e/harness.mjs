@@ -9,8 +9,11 @@ import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const DEMO_PORT = Number(process.env.E2E_DEMO_PORT || 18080);
-export const CAPTURE_PORT = Number(process.env.E2E_CAPTURE_PORT || 18081);
+// Ports of this test file's own server (each test file runs in its own
+// process): random, so concurrent runs on one machine do not meet.
+const base = 20000 + Math.floor(Math.random() * 20000) * 2;
+export const DEMO_PORT = Number(process.env.E2E_DEMO_PORT || base);
+export const CAPTURE_PORT = Number(process.env.E2E_CAPTURE_PORT || base + 1);
 export const DEMO = `http://127.0.0.1:${DEMO_PORT}`;
 export const CAPTURE = `http://localhost:${CAPTURE_PORT}`;
 export const SCREENS = join(ROOT, "target/e2e-screens");
@@ -43,7 +46,10 @@ export async function startServer() {
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
+  let exited = false;
+  proc.on("exit", () => (exited = true));
   for (let i = 0; i < 100; i++) {
+    if (exited) throw new Error("server exited at start (port in use?)");
     try {
       const r = await fetch(`${DEMO}/demo/config`);
       if (r.ok) return { proc, data, stop: () => proc.kill("SIGTERM") };

@@ -98,7 +98,11 @@ fn security_headers(router: Router, csp: String, permissions: String) -> Router 
 pub fn capture_router(state: Arc<AppState>) -> Router {
     let app_dir = state.config.app_dir.clone();
     let csp = capture_csp(&state.config.demo_origin);
-    let router = api::router(state).fallback_service(ServeDir::new(app_dir).append_index_html_on_directories(true));
+    let router = api::router(state)
+        .fallback_service(ServeDir::new(app_dir).append_index_html_on_directories(true))
+        // The wasm and the model shrink to ~40% and ~93% gzipped; the
+        // JPEG parts are already compressed and go up, not down.
+        .layer(tower_http::compression::CompressionLayer::new());
     security_headers(router, csp, "camera=(self), microphone=(), geolocation=(), payment=()".into())
 }
 

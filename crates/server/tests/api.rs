@@ -219,3 +219,23 @@ fn app_responses_carry_the_csp() {
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"));
     assert!(csp.contains(&format!("frame-ancestors {DEMO}")));
 }
+
+#[test]
+fn the_app_is_served_gzipped_with_its_headers() {
+    let s = start();
+    let dist = &s.state.config.app_dir;
+    std::fs::create_dir_all(dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!DOCTYPE html><title>x</title>".repeat(200)).unwrap();
+    let r = Client::builder()
+        .gzip(false)
+        .build()
+        .unwrap()
+        .get(format!("{}/", s.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers()["permissions-policy"].to_str().unwrap().contains("camera=(self)"));
+}

@@ -1,0 +1,65 @@
+// At the deadline the journey stops on the "achat annulé" screen, the host
+// hears `expired`, and the backend refuses late writes with 410.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launch, clip, shot, axe, DEMO, CAPTURE } from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch(clip("doc_good_001.jpg"));
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+test("the countdown reaching zero cancels the purchase", async () => {
+  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
+  await context.clock.install();
+  const page = await context.newPage();
+  await page.goto(DEMO + "/");
+  await page.click("#start");
+  const src = await page.locator("iframe").getAttribute("src");
+  const frag = new URLSearchParams(src.split("#")[1]);
+  const [id, token] = [frag.get("session"), frag.get("token")];
+  const frame = page.frameLocator("iframe");
+  await frame.locator('[data-screen="welcome"]').waitFor();
+  await frame.getByRole("button", { name: "Commencer" }).click();
+  await frame.locator('[data-screen="choose_document"]').waitFor();
+
+  // Both clocks past the deadline: the server's (test-only override) and
+  // the browser's.
+  const r = await fetch(`${CAPTURE}/test/clock`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ offset_ms: 3_600_000 + 1_000 }),
+  });
+  assert.equal(r.status, 200);
+  await context.clock.fastForward(3_600_000 + 1_000);
+  const started = Date.now();
+  await frame.locator('[data-screen="expired"]').waitFor({ timeout: 5000 });
+  await context.clock.runFor(1000);
+  assert.ok(Date.now() - started < 3000);
+  await assert.doesNotReject(frame.getByRole("heading", { name: "Achat annulé" }).waitFor());
+  assert.equal(await frame.locator('[data-testid="countdown"]').textContent(), "00:00");
+  await shot(page, "expired");
+  assert.deepEqual(await axe(page), []);
+
+  const types = await page.evaluate(() => window.idcaptureEvents.map((e) => e.type));
+  assert.ok(types.includes("expired"), `events: ${types}`);
+
+  // A late upload is refused.
+  const late = await fetch(`${CAPTURE}/api/sessions/${id}/parts/selfie`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-type": "image/jpeg" },
+    body: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0]),
+  });
+  assert.equal(late.status, 410);
+  const s = await (await fetch(`${CAPTURE}/api/sessions/${id}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  assert.equal(s.status, "expired");
+  await context.close();
+});
