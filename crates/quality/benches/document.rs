@@ -1,9 +1,10 @@
-//! Criterion benchmark: the full document analysis of a 640-px-wide frame
-//! (the live-guidance size) and of a 1280x720 still, on a fixture frame the
-//! repository ships. Prints the time; no timing is asserted anywhere.
+//! Criterion benchmarks: the full document analysis of a 640-px-wide frame
+//! (the live-guidance size) and of a 1280x720 still, face detection at 320
+//! and 640 px wide, and the full selfie analysis, on fixture frames the
+//! repository ships. Prints times; no timing is asserted anywhere.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use idcapture_quality::{analyze_document, Frame, PixelFormat};
+use idcapture_quality::{analyze_document, analyze_selfie, FaceDetector, Frame, PixelFormat};
 
 fn load(name: &str, max_side: usize) -> (usize, usize, Vec<u8>) {
     let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -27,9 +28,28 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+fn faces(c: &mut Criterion) {
+    let model = std::fs::read(format!("{}/../../static/models/seeta_fd_frontal_v1.0.bin", env!("CARGO_MANIFEST_DIR")))
+        .expect("model");
+    let mut det = FaceDetector::from_bytes(&model).unwrap();
+    for (label, side) in [("face_detect_320", 320), ("face_detect_640", 640)] {
+        let (w, h, data) = load("selfie_good_000.jpg", side);
+        let f = Frame::new(w, h, PixelFormat::Rgba, &data).unwrap();
+        let gray = idcapture_quality::frame::Planes::from_frame(&f).y;
+        c.bench_function(label, |b| b.iter(|| std::hint::black_box(det.detect(&gray, w, h))));
+    }
+    let (w, h, data) = load("selfie_good_000.jpg", 1280);
+    c.bench_function("selfie_720x1280", |b| {
+        b.iter(|| {
+            let f = Frame::new(w, h, PixelFormat::Rgba, &data).unwrap();
+            std::hint::black_box(analyze_selfie(&f, &mut det))
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench
+    targets = bench, faces
 }
 criterion_main!(benches);

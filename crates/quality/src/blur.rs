@@ -19,32 +19,42 @@ pub fn crete(px: &[f32], mask: &[bool], w: usize, h: usize) -> f32 {
         return 0.0;
     }
     let mut worst = 0.0f32;
+    let mut blurred = vec![0f32; w * h];
     for vertical in [false, true] {
-        // Neighbour step along the direction, for the image and its re-blur.
-        let (step, along) = if vertical { (w, h) } else { (1, w) };
+        // The 9-tap re-blur along the direction, by running sums (edges
+        // clamped to the available taps).
+        let (step, along, lines) = if vertical { (w, h, w) } else { (1, w, h) };
+        let start_of = |line: usize| if vertical { line } else { line * w };
+        for line in 0..lines {
+            let base = start_of(line);
+            let at = |c: usize| px[base + c * step];
+            let mut sum: f32 = (0..=HALF.min(along - 1)).map(at).sum();
+            let mut n = HALF.min(along - 1) + 1;
+            for c in 0..along {
+                blurred[base + c * step] = sum / n as f32;
+                if c + HALF + 1 < along {
+                    sum += at(c + HALF + 1);
+                    n += 1;
+                }
+                if c >= HALF {
+                    sum -= at(c - HALF);
+                    n -= 1;
+                }
+            }
+        }
         let (mut s_f, mut s_v) = (0f64, 0f64);
-        let coord = |i: usize| if vertical { i / w } else { i % w };
-        // Running 9-tap means along the direction.
-        let blurred = |i: usize| -> f32 {
-            let c = coord(i);
-            let lo = c.saturating_sub(HALF);
-            let hi = (c + HALF).min(along - 1);
-            let base = i - (c - lo) * step;
-            let mut s = 0.0;
-            for k in 0..=(hi - lo) {
-                s += px[base + k * step];
+        for line in 0..lines {
+            let base = start_of(line);
+            for c in HALF + 1..along - HALF {
+                let i = base + c * step;
+                if !mask[i] || !mask[i - step] {
+                    continue;
+                }
+                let d_f = (px[i] - px[i - step]).abs();
+                let d_b = (blurred[i] - blurred[i - step]).abs();
+                s_f += d_f as f64;
+                s_v += (d_f - d_b).max(0.0) as f64;
             }
-            s / (hi - lo + 1) as f32
-        };
-        for i in 0..w * h {
-            let c = coord(i);
-            if c < HALF + 1 || c + HALF >= along || !mask[i] || !mask[i - step] {
-                continue;
-            }
-            let d_f = (px[i] - px[i - step]).abs();
-            let d_b = (blurred(i) - blurred(i - step)).abs();
-            s_f += d_f as f64;
-            s_v += (d_f - d_b).max(0.0) as f64;
         }
         if s_f > 0.0 {
             worst = worst.max(((s_f - s_v) / s_f) as f32);

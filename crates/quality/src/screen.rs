@@ -36,60 +36,72 @@ pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
         (0..n).map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / (n - 1) as f32).cos()).collect();
     let r_min = R_MIN * n / N;
     let half = n / 2;
+    // Ring of each frequency bin, and each ring's slice in one flat buffer
+    // (counting sort), computed once for all patches.
+    let ring_of = |i: usize, j: usize| -> usize {
+        let fx = if i < half { i } else { n - i } as f32;
+        let fy = if j < half { j } else { n - j } as f32;
+        (fx * fx + fy * fy).sqrt() as usize
+    };
+    let rings: Vec<u16> = (0..n * n).map(|k| ring_of(k % n, k / n) as u16).collect();
+    let in_band = |r: u16| (r_min..half).contains(&(r as usize));
+    let mut counts = vec![0usize; half + 1];
+    for &r in &rings {
+        if in_band(r) {
+            counts[r as usize] += 1;
+        }
+    }
+    let mut offsets = vec![0usize; half + 2];
+    for r in 0..=half {
+        offsets[r + 1] = offsets[r] + counts[r];
+    }
+    let mut flat = vec![0f32; offsets[half + 1]];
     let mut best = 0.0f32;
     let mut patch = vec![0f32; n * n];
+    // Summed-area table of the patch plus a 2-px margin, for the 5x5 mean.
+    let m = n + 4;
+    let mut sat = vec![0u32; (m + 1) * (m + 1)];
     for c in centres {
         let x0 = (c.x as isize - half as isize).clamp(0, (w - n) as isize) as usize;
         let y0 = (c.y as isize - half as isize).clamp(0, (h - n) as isize) as usize;
-        // High-pass: subtract a 5x5 local mean, so the spectrum is not
-        // dominated by the patch's illumination and large shapes.
+        // High-pass: subtract a 5x5 local mean (edges clamped), so the
+        // spectrum is not dominated by illumination and large shapes.
+        for j in 0..m {
+            let sy = (y0 as isize + j as isize - 2).clamp(0, h as isize - 1) as usize;
+            let mut row = 0u32;
+            for i in 0..m {
+                let sx = (x0 as isize + i as isize - 2).clamp(0, w as isize - 1) as usize;
+                row += y[sy * w + sx] as u32;
+                sat[(j + 1) * (m + 1) + i + 1] = sat[j * (m + 1) + i + 1] + row;
+            }
+        }
         for j in 0..n {
             for i in 0..n {
-                let (gx, gy) = (x0 + i, y0 + j);
-                let mut s = 0u32;
-                let mut k = 0u32;
-                for yy in gy.saturating_sub(2)..=(gy + 2).min(h - 1) {
-                    for xx in gx.saturating_sub(2)..=(gx + 2).min(w - 1) {
-                        s += y[yy * w + xx] as u32;
-                        k += 1;
-                    }
-                }
-                let v = y[gy * w + gx] as f32 - s as f32 / k as f32;
+                let (a, b) = (j * (m + 1) + i, (j + 5) * (m + 1) + i);
+                let sum = sat[b + 5] + sat[a] - sat[a + 5] - sat[b];
+                let v = y[(y0 + j) * w + x0 + i] as f32 - sum as f32 / 25.0;
                 patch[j * n + i] = v * win[i] * win[j];
             }
         }
         let power = power2d(&patch, n);
-        // Ring medians.
-        let mut rings: Vec<Vec<f32>> = vec![Vec::new(); half];
-        let ring_of = |i: usize, j: usize| -> usize {
-            let fx = if i < half { i } else { n - i } as f32;
-            let fy = if j < half { j } else { n - j } as f32;
-            (fx * fx + fy * fy).sqrt() as usize
-        };
-        for j in 0..n {
-            for i in 0..n {
-                let r = ring_of(i, j);
-                if (r_min..half).contains(&r) {
-                    rings[r].push(power[j * n + i]);
-                }
+        let mut fill = offsets.clone();
+        for (k, &r) in rings.iter().enumerate() {
+            if in_band(r) {
+                flat[fill[r as usize]] = power[k];
+                fill[r as usize] += 1;
             }
         }
-        let medians: Vec<f32> = rings
-            .iter_mut()
-            .map(|v| {
-                if v.is_empty() {
-                    return 0.0;
-                }
-                let mid = v.len() / 2;
-                *v.select_nth_unstable_by(mid, f32::total_cmp).1
-            })
-            .collect();
-        for j in 0..n {
-            for i in 0..n {
-                let r = ring_of(i, j);
-                if (r_min..half).contains(&r) && medians[r] > 1e-6 {
-                    best = best.max(power[j * n + i] / medians[r]);
-                }
+        let mut medians = vec![0f32; half + 1];
+        for r in r_min..half {
+            let slice = &mut flat[offsets[r]..offsets[r + 1]];
+            if !slice.is_empty() {
+                let mid = slice.len() / 2;
+                medians[r] = *slice.select_nth_unstable_by(mid, f32::total_cmp).1;
+            }
+        }
+        for (k, &r) in rings.iter().enumerate() {
+            if in_band(r) && medians[r as usize] > 1e-6 {
+                best = best.max(power[k] / medians[r as usize]);
             }
         }
     }
