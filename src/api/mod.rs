@@ -7,7 +7,7 @@ pub mod retry;
 #[cfg(target_arch = "wasm32")]
 mod web;
 #[cfg(target_arch = "wasm32")]
-pub use web::{complete, put_part, read_session};
+pub use web::{complete, put_part, read_session, save_progress};
 
 use crate::i18n::Key;
 use serde::Deserialize;
@@ -30,6 +30,8 @@ pub struct SessionInfo {
     pub server_time: i64,
     pub parent_origin: String,
     pub document_type: Option<String>,
+    #[serde(default)]
+    pub started: bool,
     pub parts: Vec<StoredPart>,
 }
 

@@ -113,3 +113,25 @@ pub async fn complete(session: &SessionRef, document_type: &str) -> Result<Sessi
         }
     }
 }
+
+/// Record progress a reload must find again (started, the document chosen).
+/// Retried like an upload; a failure only costs the shopper a step on reload.
+pub async fn save_progress(session: &SessionRef, started: bool, document_type: Option<&str>) -> Result<(), ApiError> {
+    let body = match document_type {
+        Some(d) => format!(r#"{{"started":{started},"document_type":"{d}"}}"#),
+        None => format!(r#"{{"started":{started}}}"#),
+    };
+    let body = wasm_bindgen::JsValue::from_str(&body);
+    let url = format!("/api/sessions/{}", session.id);
+    let mut attempt = 0;
+    loop {
+        match send("PATCH", &url, session, Some((&body, "application/json")), None).await {
+            Ok(_) => return Ok(()),
+            Err(e) if e.transient() && attempt + 1 < MAX_ATTEMPTS => {
+                attempt += 1;
+                sleep_ms(backoff_ms(attempt, js_sys::Math::random())).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}

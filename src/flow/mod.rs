@@ -148,10 +148,13 @@ pub enum Event {
     /// The deadline passed.
     Expire,
     Cancel,
-    /// Reopened on a session that already holds these parts (resume).
+    /// Reopened (reload, crash, another device) on a session with this
+    /// progress: resume at the first missing part.
     Resume {
-        document: DocumentType,
+        started: bool,
+        document: Option<DocumentType>,
         stored: Vec<Part>,
+        completed: bool,
     },
 }
 
@@ -226,11 +229,15 @@ impl Journey {
             }
             (_, Event::Uploaded(p)) if j.accepted.contains(&p) && !j.uploaded.contains(&p) => j.uploaded.push(p),
             (Step::Sending, Event::Completed) => j.step = Step::Done,
-            (Step::Welcome | Step::Choose, Event::Resume { document, stored }) => {
-                j.document = Some(document);
-                j.accepted = document.parts().iter().copied().filter(|p| stored.contains(p)).collect();
-                j.uploaded = j.accepted.clone();
-                j.step = j.after_accept();
+            (Step::Welcome | Step::Choose, Event::Resume { started, document, stored, completed }) => {
+                if let Some(document) = document {
+                    j.document = Some(document);
+                    j.accepted = document.parts().iter().copied().filter(|p| stored.contains(p)).collect();
+                    j.uploaded = j.accepted.clone();
+                    j.step = if completed { Step::Done } else { j.after_accept() };
+                } else if started {
+                    j.step = Step::Choose;
+                }
             }
             _ => {}
         }
@@ -341,14 +348,26 @@ mod tests {
 
     #[test]
     fn resume_continues_at_the_first_missing_part() {
-        let j = Journey::default()
-            .apply(Event::Resume { document: DocumentType::IdCard, stored: vec![Part::DocumentFront] });
+        let resume = |started, document, stored: Vec<Part>, completed| {
+            Journey::default().apply(Event::Resume { started, document, stored, completed })
+        };
+        let j = resume(true, Some(DocumentType::IdCard), vec![Part::DocumentFront], false);
         assert_eq!(j.step, Step::Capture(Part::DocumentBack));
         assert_eq!(j.uploaded, vec![Part::DocumentFront]);
-        let all = Journey::default()
-            .apply(Event::Resume { document: DocumentType::Passport, stored: vec![Part::DocumentFront, Part::Selfie] });
+        let all = resume(true, Some(DocumentType::Passport), vec![Part::DocumentFront, Part::Selfie], false);
         assert_eq!(all.step, Step::Sending);
         assert!(all.ready_to_complete());
+        // Started but no document yet: back to the choice; not started: welcome.
+        assert_eq!(resume(true, None, vec![], false).step, Step::Choose);
+        assert_eq!(resume(false, None, vec![], false).step, Step::Welcome);
+        // Document chosen, nothing stored yet: the front.
+        assert_eq!(resume(true, Some(DocumentType::IdCard), vec![], false).step, Step::Capture(Part::DocumentFront));
+        // Already completed (reload on the last screen).
+        let done = resume(true, Some(DocumentType::Passport), vec![Part::DocumentFront, Part::Selfie], true);
+        assert_eq!(done.step, Step::Done);
+        // A part of another document type is not counted.
+        let j = resume(true, Some(DocumentType::Passport), vec![Part::DocumentBack], false);
+        assert!(j.accepted.is_empty());
     }
 
     #[test]

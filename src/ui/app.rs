@@ -18,6 +18,7 @@ use crate::flow::{DocumentType, Event, Journey, Part, Step};
 use crate::host::config::{parse_fragment, ConfigError, SessionRef};
 use crate::host::Host;
 use crate::i18n::{t, Key};
+use gloo::events::EventListener;
 use serde_json::json;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -83,7 +84,12 @@ pub fn app() -> Html {
                         match info.status.as_str() {
                             "expired" => journey.dispatch(Event::Expire),
                             "cancelled" => journey.dispatch(Event::Cancel),
-                            _ => {}
+                            status => journey.dispatch(Event::Resume {
+                                started: info.started,
+                                document: info.document_type.as_deref().and_then(DocumentType::parse),
+                                stored: info.parts.iter().filter_map(|p| Part::parse(&p.part)).collect(),
+                                completed: status == "completed",
+                            }),
                         }
                         boot.set(Boot::Ready(Rc::new(loaded)));
                     }
@@ -146,6 +152,7 @@ pub fn app() -> Html {
                         journey.dispatch(Event::Uploaded(part));
                     }
                     Err(ApiError::Expired) => journey.dispatch(Event::Expire),
+                    Err(ApiError::Network) => note.set(Some(Key::Offline)),
                     Err(e) => {
                         note.set(Some(Key::UploadFailed));
                         l.host.post("error", json!({"code": "upload_failed", "status": match e { ApiError::Http { status, .. } => status, _ => 0 }}));
@@ -175,13 +182,52 @@ pub fn app() -> Html {
         });
     }
 
+    // The browser says it is offline: say so; back online: resume uploads.
+    {
+        let (note, pending, upload) = (note.clone(), pending.clone(), upload.clone());
+        use_effect_with((), move |_| {
+            let window = web_sys::window().expect("a window");
+            let offline = {
+                let note = note.clone();
+                EventListener::new(&window, "offline", move |_| note.set(Some(Key::Offline)))
+            };
+            let online = EventListener::new(&window, "online", move |_| {
+                note.set(None);
+                let parts: Vec<Part> = pending.borrow().keys().copied().collect();
+                for p in parts {
+                    upload.emit(p);
+                }
+            });
+            // Dropping the listeners removes them.
+            move || drop((offline, online))
+        });
+    }
+
     let dispatch = |e: Event| {
         let journey = journey.clone();
         Callback::from(move |_: ()| journey.dispatch(e.clone()))
     };
+    let on_start = {
+        let (journey, ready) = (journey.clone(), ready.clone());
+        Callback::from(move |_: ()| {
+            journey.dispatch(Event::Start);
+            if let Some(l) = ready.clone() {
+                spawn_local(async move {
+                    let _ = api::save_progress(&l.session, true, None).await;
+                });
+            }
+        })
+    };
     let on_choose = {
-        let journey = journey.clone();
-        Callback::from(move |d: DocumentType| journey.dispatch(Event::Choose(d)))
+        let (journey, ready) = (journey.clone(), ready.clone());
+        Callback::from(move |d: DocumentType| {
+            journey.dispatch(Event::Choose(d));
+            if let Some(l) = ready.clone() {
+                spawn_local(async move {
+                    let _ = api::save_progress(&l.session, true, Some(d.as_str())).await;
+                });
+            }
+        })
     };
     let on_still = {
         let (journey, review) = (journey.clone(), review.clone());
@@ -237,7 +283,7 @@ pub fn app() -> Html {
             html! { <Failure message={*k} on_retry={Callback::from(move |_| reload.set(*reload + 1))} /> }
         }
         (Boot::Ready(_), step) => match step {
-            Step::Welcome => html! { <Welcome on_start={dispatch(Event::Start)} /> },
+            Step::Welcome => html! { <Welcome on_start={on_start} /> },
             Step::Choose => {
                 html! { <Choose on_choose={on_choose} on_back={dispatch(Event::Back)} /> }
             }
@@ -274,7 +320,7 @@ pub fn app() -> Html {
             if let Some(k) = *note {
                 <div class="banner" role="status">
                     <p>{ t(k) }</p>
-                    if k == Key::UploadFailed {
+                    if k == Key::UploadFailed || k == Key::Offline {
                         <button class="secondary" onclick={retry_uploads}>{ t(Key::Retry) }</button>
                     }
                 </div>

@@ -86,6 +86,27 @@ pub fn capture(p: &CaptureProps) -> Html {
             }
         });
     }
+    // The camera is released while the page is hidden (another app, a
+    // locked screen) and restarted when it is shown again.
+    {
+        let (camera, attempt) = (camera.clone(), attempt.clone());
+        // A counter of our own: the state handle captured here would read
+        // the value of the first render forever.
+        let restarts = std::rc::Rc::new(Cell::new(1000u32));
+        use_effect_with((), move |_| {
+            let doc = web_sys::window().and_then(|w| w.document()).expect("a document");
+            let d2 = doc.clone();
+            let listener = gloo::events::EventListener::new(&doc, "visibilitychange", move |_| {
+                if d2.hidden() {
+                    camera.borrow_mut().take();
+                } else if camera.borrow().is_none() {
+                    restarts.set(restarts.get() + 1);
+                    attempt.set(restarts.get());
+                }
+            });
+            move || drop(listener)
+        });
+    }
     let shutter = {
         let (video, on_still, busy, part) = (video.clone(), p.on_still.clone(), busy.clone(), p.part);
         Callback::from(move |_: MouseEvent| {

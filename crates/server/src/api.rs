@@ -116,6 +116,7 @@ fn session_json(state: &AppState, s: &SessionRow) -> ApiResult<serde_json::Value
         "server_time": now,
         "parent_origin": s.parent_origin,
         "document_type": s.document_type,
+        "started": s.started,
         "parts": parts,
     }))
 }
@@ -147,6 +148,7 @@ pub fn create_session(state: &AppState, parent_origin: &str) -> ApiResult<serde_
         status: "open".into(),
         parent_origin: parent_origin.into(),
         document_type: None,
+        started: false,
     };
     state.store.create(&row)?;
     tracing::info!(session = %id, "session created");
@@ -232,6 +234,33 @@ fn decode_dimensions(bytes: &[u8]) -> ApiResult<(u32, u32)> {
 }
 
 #[derive(Deserialize)]
+struct ProgressRequest {
+    #[serde(default)]
+    started: bool,
+    document_type: Option<String>,
+}
+
+/// Progress a reload or another device resumes from: started, and which
+/// document. Idempotent; the document may change until a part is stored.
+async fn progress(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(req): Json<ProgressRequest>,
+) -> ApiResult<Response> {
+    let s = authorise(&state, &id, &headers)?;
+    writable(&s, state.now_ms())?;
+    if let Some(d) = &req.document_type {
+        if required_parts(d).is_none() {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_document_type", "unknown document type"));
+        }
+    }
+    state.store.set_progress(&id, req.started || req.document_type.is_some(), req.document_type.as_deref())?;
+    let s = state.store.get(&id)?.expect("session exists");
+    Ok(no_store(session_json(&state, &s)?))
+}
+
+#[derive(Deserialize)]
 struct CompleteRequest {
     document_type: String,
 }
@@ -282,7 +311,7 @@ async fn test_clock(State(state): State<Arc<AppState>>, Json(req): Json<ClockReq
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/api/sessions", post(create))
-        .route("/api/sessions/{id}", get(read))
+        .route("/api/sessions/{id}", get(read).patch(progress))
         .route("/api/sessions/{id}/parts/{part}", put(put_part))
         .route("/api/sessions/{id}/complete", post(complete))
         .route("/api/sessions/{id}/cancel", post(cancel))

@@ -38,6 +38,8 @@ pub struct SessionRow {
     pub status: String,
     pub parent_origin: String,
     pub document_type: Option<String>,
+    /// The shopper pressed start (a reload returns to the document choice).
+    pub started: bool,
 }
 
 pub struct Store {
@@ -69,7 +71,7 @@ impl Store {
              CREATE TABLE IF NOT EXISTS sessions (
                 id TEXT PRIMARY KEY, token_hash BLOB NOT NULL, created_at INTEGER NOT NULL,
                 expires_at INTEGER NOT NULL, status TEXT NOT NULL, parent_origin TEXT NOT NULL,
-                document_type TEXT);
+                document_type TEXT, started INTEGER NOT NULL DEFAULT 0);
              CREATE TABLE IF NOT EXISTS parts (
                 session_id TEXT NOT NULL, part TEXT NOT NULL, sha256 TEXT NOT NULL,
                 bytes INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
@@ -95,7 +97,7 @@ impl Store {
         Ok(self
             .db()
             .query_row(
-                "SELECT id, token_hash, created_at, expires_at, status, parent_origin, document_type
+                "SELECT id, token_hash, created_at, expires_at, status, parent_origin, document_type, started
                  FROM sessions WHERE id = ?1",
                 params![id],
                 |r| {
@@ -107,6 +109,7 @@ impl Store {
                         status: r.get(4)?,
                         parent_origin: r.get(5)?,
                         document_type: r.get(6)?,
+                        started: r.get::<_, i64>(7)? != 0,
                     })
                 },
             )
@@ -154,6 +157,15 @@ impl Store {
              ON CONFLICT(session_id, part) DO UPDATE SET sha256 = ?3, bytes = ?4, width = ?5,
                 height = ?6, report = ?7, stored_at = ?8",
             params![id, info.part, info.sha256, info.bytes, info.width, info.height, report, now],
+        )?;
+        Ok(())
+    }
+
+    /// Record the shopper's progress that a reload must not lose.
+    pub fn set_progress(&self, id: &str, started: bool, document_type: Option<&str>) -> Result<(), StoreError> {
+        self.db().execute(
+            "UPDATE sessions SET started = MAX(started, ?2), document_type = COALESCE(?3, document_type) WHERE id = ?1",
+            params![id, started as i64, document_type],
         )?;
         Ok(())
     }

@@ -101,6 +101,14 @@ fn full_lifecycle_over_http() {
     assert!(v["expires_at"].as_i64().unwrap() - v["server_time"].as_i64().unwrap() > 3_590_000);
     assert_eq!(v["parts"].as_array().unwrap().len(), 0);
 
+    // Progress survives for a reload: started, then the document.
+    let patch =
+        |body: Value| c.patch(format!("{}/api/sessions/{id}", s.base)).bearer_auth(&token).json(&body).send().unwrap();
+    assert_eq!(patch(json!({"started": true})).json::<Value>().unwrap()["started"], true);
+    let v: Value = patch(json!({"document_type": "passport"})).json().unwrap();
+    assert_eq!(v["document_type"], "passport");
+    assert_eq!(patch(json!({"document_type": "library_card"})).status(), StatusCode::BAD_REQUEST);
+
     let front = jpeg(320, 200, 1);
     assert_eq!(put(&s, &c, &id, &token, "document_front", front.clone()).status(), StatusCode::CREATED);
     // Idempotent: the same bytes again store nothing new.
