@@ -68,6 +68,13 @@ pub enum Key {
     ReasonMultipleFaces,
     ReasonDocumentInSelfie,
     UseAnyway,
+    PartsProgress,
+    PartFront,
+    PartBack,
+    PartPassportPage,
+    PartSelfie,
+    PartDone,
+    PartToDo,
 }
 
 /// The shopper's language. French first (the market is France).
@@ -143,6 +150,13 @@ pub fn fr(key: Key) -> &'static str {
         ReasonMultipleFaces => "Plusieurs visages sont visibles : vous devez être seul(e) sur la photo.",
         ReasonDocumentInSelfie => "Retirez le document : il ne doit pas apparaître sur le selfie.",
         UseAnyway => "Utiliser quand même",
+        PartsProgress => "Étapes",
+        PartFront => "Recto",
+        PartBack => "Verso",
+        PartPassportPage => "Page d'identité",
+        PartSelfie => "Selfie",
+        PartDone => "envoyé",
+        PartToDo => "à faire",
     }
 }
 

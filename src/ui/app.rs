@@ -7,6 +7,7 @@ use super::countdown::Countdown;
 use super::done::Done;
 use super::expired::Expired;
 use super::failure::Failure;
+use super::parts::PartsList;
 use super::review::Review;
 use super::sending::Sending;
 use super::welcome::Welcome;
@@ -324,6 +325,9 @@ pub fn app() -> Html {
                         <button class="secondary" onclick={retry_uploads}>{ t(Key::Retry) }</button>
                     }
                 </div>
+            }
+            if let (Some(doc), true) = (journey.0.document, matches!(step, Step::Capture(_) | Step::Review(_) | Step::Sending)) {
+                <PartsList document={doc} uploaded={journey.0.uploaded.clone()} />
             }
             { body }
         </main>

@@ -8,6 +8,7 @@ mod done;
 mod expired;
 mod failure;
 mod heading;
+mod parts;
 mod review;
 mod sending;
 mod welcome;

@@ -133,6 +133,9 @@ test("a reload at each step resumes there, with the same deadline", async () => 
   // Wait until the front is stored before reloading.
   for (let i = 0; i < 50 && (await readSession(id, token)).parts.length < 1; i++) await new Promise((r) => setTimeout(r, 100));
   await expectAfterReload("capture_back");
+  // What the backend already holds is shown as done.
+  assert.equal(await frame.locator('.parts li.done[data-part="document_front"]').count(), 1);
+  assert.equal(await frame.locator('.parts li.todo[data-part="document_back"]').count(), 1);
   await shoot(frame, "back");
   await keep(frame, "back");
   for (let i = 0; i < 50 && (await readSession(id, token)).parts.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
