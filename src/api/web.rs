@@ -135,3 +135,9 @@ pub async fn save_progress(session: &SessionRef, started: bool, document_type: O
         }
     }
 }
+
+/// Cancel the session (the host asked for it).
+pub async fn cancel(session: &SessionRef) -> Result<(), ApiError> {
+    let url = format!("/api/sessions/{}/cancel", session.id);
+    send("POST", &url, session, None, None).await.map(|_| ())
+}

@@ -1,7 +1,6 @@
 //! Posting to the parent window (browser side of [`super`]).
 
-use super::{message, valid_target_origin};
-use serde_json::Value;
+use super::{message, valid_target_origin, HostEvent};
 
 /// The parent page, reachable at one exact origin.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,8 +15,13 @@ impl Host {
         Host { origin: valid_target_origin(origin).then(|| origin.to_string()) }
     }
 
-    /// Post a message of `kind` to the parent, if the page is framed.
-    pub fn post(&self, kind: &str, extra: Value) {
+    /// The exact origin messages go to (and the only one listened to).
+    pub fn origin(&self) -> Option<&str> {
+        self.origin.as_deref()
+    }
+
+    /// Post an event to the parent, if the page is framed.
+    pub fn post(&self, event: HostEvent) {
         let Some(origin) = &self.origin else { return };
         let Some(window) = web_sys::window() else {
             return;
@@ -28,7 +32,7 @@ impl Host {
         if parent == window {
             return;
         }
-        let text = message(kind, extra).to_string();
+        let text = message(&event).to_string();
         if let Ok(value) = js_sys::JSON::parse(&text) {
             // postMessage to a parent whose origin differs is dropped by the
             // browser: exactly what we want if the merchant is not who the

@@ -12,22 +12,71 @@ mod bridge;
 #[cfg(target_arch = "wasm32")]
 pub use bridge::Host;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// The version of the message format.
 pub const VERSION: u32 = 1;
 
-/// A message for the host page. `extra` fields are merged in.
-pub fn message(kind: &str, extra: Value) -> Value {
-    let mut m = json!({"source": "idcapture", "version": VERSION, "type": kind});
-    if let (Some(obj), Value::Object(more)) = (m.as_object_mut(), extra) {
-        for (k, v) in more {
-            if !matches!(k.as_str(), "source" | "version" | "type") {
-                obj.insert(k, v);
-            }
-        }
+/// What the capture tells the host page (docs/integration.md lists them).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum HostEvent {
+    /// The session is loaded; the deadline (ms since the epoch).
+    Ready {
+        expires_at: i64,
+    },
+    /// A new screen (`flow::Step::name`).
+    Step {
+        step: &'static str,
+    },
+    /// The backend stores this part.
+    PartUploaded {
+        part: &'static str,
+    },
+    /// Every part is stored and the session is completed.
+    Completed {
+        document_type: Option<&'static str>,
+    },
+    /// The hour is over: the purchase is cancelled and refunded.
+    Expired,
+    Cancelled,
+    /// Something the host may want to act on, with a stable code
+    /// (`camera_denied`, `camera_blocked_by_embedder`, `upload_failed`, ...).
+    Error {
+        code: &'static str,
+    },
+}
+
+/// The envelope: `{"source": "idcapture", "version": 1, "type": ..., ...}`.
+pub fn message(event: &HostEvent) -> Value {
+    let mut m = serde_json::to_value(event).unwrap_or_else(|_| json!({}));
+    if let Some(obj) = m.as_object_mut() {
+        obj.insert("source".into(), json!("idcapture"));
+        obj.insert("version".into(), json!(VERSION));
     }
     m
+}
+
+/// What the host page may tell the capture (from its own origin only).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum HostCommand {
+    /// The shopper left the checkout: cancel the session.
+    Cancel,
+}
+
+/// Judge an incoming message: from the session's parent origin, in the
+/// merchant envelope (`{"source": "merchant", "version": 1, "type": ...}`)
+/// and a known command; anything else is ignored.
+pub fn accept_command(event_origin: &str, parent_origin: &str, data: &Value) -> Option<HostCommand> {
+    if event_origin != parent_origin || !valid_target_origin(parent_origin) {
+        return None;
+    }
+    if data.get("source")? != "merchant" || data.get("version")? != VERSION {
+        return None;
+    }
+    serde_json::from_value(data.clone()).ok()
 }
 
 /// Whether a parent origin is usable as a `postMessage` target: an exact
@@ -44,11 +93,29 @@ mod tests {
 
     #[test]
     fn messages_carry_source_version_and_type() {
-        let m = message("step", json!({"step": "welcome", "type": "spoofed"}));
-        assert_eq!(m["source"], "idcapture");
-        assert_eq!(m["version"], 1);
-        assert_eq!(m["type"], "step");
-        assert_eq!(m["step"], "welcome");
+        let m = message(&HostEvent::Step { step: "welcome" });
+        assert_eq!(m, json!({"source": "idcapture", "version": 1, "type": "step", "step": "welcome"}));
+        assert_eq!(message(&HostEvent::Expired), json!({"source": "idcapture", "version": 1, "type": "expired"}));
+        assert_eq!(message(&HostEvent::Error { code: "camera_denied" })["code"], "camera_denied");
+    }
+
+    #[test]
+    fn commands_only_from_the_parent_origin_in_the_envelope() {
+        let parent = "http://127.0.0.1:8080";
+        let cancel = json!({"source": "merchant", "version": 1, "type": "cancel"});
+        assert_eq!(accept_command(parent, parent, &cancel), Some(HostCommand::Cancel));
+        assert_eq!(accept_command("https://evil.example", parent, &cancel), None);
+        assert_eq!(accept_command(parent, parent, &json!({"type": "cancel"})), None);
+        assert_eq!(
+            accept_command(parent, parent, &json!({"source": "merchant", "version": 2, "type": "cancel"})),
+            None
+        );
+        assert_eq!(
+            accept_command(parent, parent, &json!({"source": "merchant", "version": 1, "type": "wipe_all"})),
+            None
+        );
+        assert_eq!(accept_command(parent, parent, &json!("cancel")), None);
+        assert_eq!(accept_command("null", "null", &cancel), None);
     }
 
     #[test]

@@ -17,13 +17,13 @@ use crate::checks::Report;
 use crate::flow::countdown::Deadline;
 use crate::flow::{DocumentType, Event, Journey, Part, Step};
 use crate::host::config::{parse_fragment, ConfigError, SessionRef};
-use crate::host::Host;
+use crate::host::{accept_command, Host, HostCommand, HostEvent};
 use crate::i18n::{t, Key};
 use gloo::events::EventListener;
-use serde_json::json;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -81,7 +81,7 @@ pub fn app() -> Html {
                 match api::read_session(&session).await {
                     Ok((info, local)) => {
                         let loaded = loaded(session, &info, local);
-                        loaded.host.post("ready", json!({"expires_at": info.expires_at}));
+                        loaded.host.post(HostEvent::Ready { expires_at: info.expires_at });
                         match info.status.as_str() {
                             "expired" => journey.dispatch(Event::Expire),
                             "cancelled" => journey.dispatch(Event::Cancel),
@@ -113,11 +113,11 @@ pub fn app() -> Html {
         let document = journey.0.document;
         use_effect_with((step, ready.is_some()), move |(step, _)| {
             if let Some(l) = &ready {
-                l.host.post("step", json!({"step": step.name()}));
+                l.host.post(HostEvent::Step { step: step.name() });
                 match step {
-                    Step::Done => l.host.post("completed", json!({"document_type": document.map(|d| d.as_str())})),
-                    Step::Expired => l.host.post("expired", json!({})),
-                    Step::Cancelled => l.host.post("cancelled", json!({})),
+                    Step::Done => l.host.post(HostEvent::Completed { document_type: document.map(|d| d.as_str()) }),
+                    Step::Expired => l.host.post(HostEvent::Expired),
+                    Step::Cancelled => l.host.post(HostEvent::Cancelled),
                     _ => {}
                 }
             }
@@ -149,14 +149,14 @@ pub fn app() -> Html {
                     Ok(()) => {
                         pending.borrow_mut().remove(&part);
                         note.set(None);
-                        l.host.post("part_uploaded", json!({"part": part.as_str()}));
+                        l.host.post(HostEvent::PartUploaded { part: part.as_str() });
                         journey.dispatch(Event::Uploaded(part));
                     }
                     Err(ApiError::Expired) => journey.dispatch(Event::Expire),
                     Err(ApiError::Network) => note.set(Some(Key::Offline)),
-                    Err(e) => {
+                    Err(_) => {
                         note.set(Some(Key::UploadFailed));
-                        l.host.post("error", json!({"code": "upload_failed", "status": match e { ApiError::Http { status, .. } => status, _ => 0 }}));
+                        l.host.post(HostEvent::Error { code: "upload_failed" });
                     }
                 }
             });
@@ -201,6 +201,41 @@ pub fn app() -> Html {
             });
             // Dropping the listeners removes them.
             move || drop((offline, online))
+        });
+    }
+
+    // Commands from the host page: only from the session's parent origin,
+    // in the merchant envelope; anything else is ignored and only counted
+    // in the debug log.
+    {
+        let (ready, journey) = (ready.clone(), journey.clone());
+        use_effect_with(ready.is_some(), move |_| {
+            let ignored = Rc::new(std::cell::Cell::new(0u32));
+            let listener = ready.map(|l| {
+                let window = web_sys::window().expect("a window");
+                EventListener::new(&window, "message", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else { return };
+                    let data = js_sys::JSON::stringify(&e.data())
+                        .ok()
+                        .and_then(|s| s.as_string())
+                        .and_then(|s| serde_json::from_str(&s).ok())
+                        .unwrap_or(serde_json::Value::Null);
+                    match accept_command(&e.origin(), l.host.origin().unwrap_or(""), &data) {
+                        Some(HostCommand::Cancel) => {
+                            let (l, journey) = (l.clone(), journey.clone());
+                            spawn_local(async move {
+                                let _ = api::cancel(&l.session).await;
+                                journey.dispatch(Event::Cancel);
+                            });
+                        }
+                        None => {
+                            ignored.set(ignored.get() + 1);
+                            web_sys::console::debug_1(&format!("idcapture: ignored message #{}", ignored.get()).into());
+                        }
+                    }
+                })
+            });
+            move || drop(listener)
         });
     }
 
@@ -268,7 +303,7 @@ pub fn app() -> Html {
         let ready = ready.clone();
         Callback::from(move |e: CameraError| {
             if let Some(l) = &ready {
-                l.host.post("error", json!({"code": e.code()}));
+                l.host.post(HostEvent::Error { code: e.code() });
             }
         })
     };

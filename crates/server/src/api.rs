@@ -89,9 +89,15 @@ fn authorise(state: &AppState, id: &str, headers: &HeaderMap) -> ApiResult<Sessi
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "missing session token"))?;
-    let session =
-        state.store.get(id)?.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session"))?;
-    if !bool::from(token_hash(token).ct_eq(&session.token_hash)) {
+    let hash = token_hash(token);
+    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session");
+    let session = state.store.get(id)?.ok_or_else(not_found)?;
+    if !bool::from(hash.ct_eq(&session.token_hash)) {
+        // A valid token used on another session's id: that session does
+        // not exist for this holder (its existence is not confirmed).
+        if state.store.token_exists(&hash)? {
+            return Err(not_found());
+        }
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "wrong session token"));
     }
     Ok(session)

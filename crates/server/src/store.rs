@@ -72,6 +72,7 @@ impl Store {
                 id TEXT PRIMARY KEY, token_hash BLOB NOT NULL, created_at INTEGER NOT NULL,
                 expires_at INTEGER NOT NULL, status TEXT NOT NULL, parent_origin TEXT NOT NULL,
                 document_type TEXT, started INTEGER NOT NULL DEFAULT 0);
+             CREATE INDEX IF NOT EXISTS sessions_token ON sessions (token_hash);
              CREATE TABLE IF NOT EXISTS parts (
                 session_id TEXT NOT NULL, part TEXT NOT NULL, sha256 TEXT NOT NULL,
                 bytes INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
@@ -114,6 +115,15 @@ impl Store {
                 },
             )
             .optional()?)
+    }
+
+    /// Whether a token (by hash) belongs to some session.
+    pub fn token_exists(&self, token_hash: &[u8]) -> Result<bool, StoreError> {
+        Ok(self
+            .db()
+            .query_row("SELECT 1 FROM sessions WHERE token_hash = ?1", params![token_hash], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     pub fn parts(&self, id: &str) -> Result<Vec<PartInfo>, StoreError> {

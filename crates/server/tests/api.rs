@@ -154,7 +154,13 @@ fn refusals_write_nothing() {
     assert_eq!(put(&s, &c, &id, "wrong", "selfie", jpeg(10, 10, 0)).status(), StatusCode::UNAUTHORIZED);
     let r = c.get(format!("{}/api/sessions/{id}", s.base)).send().unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    // Another session's id, and ids shaped like paths.
+    // A valid token on another session's id: 404, nothing written there.
+    let (other_id, _) = create(&s, &c);
+    assert_eq!(put(&s, &c, &other_id, &token, "selfie", jpeg(10, 10, 0)).status(), StatusCode::NOT_FOUND);
+    let r = c.get(format!("{}/api/sessions/{other_id}", s.base)).bearer_auth(&token).send().unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(files_under(&s.state.config.data_dir.join("parts").join(&other_id)), 0);
+    // Unknown ids, and ids shaped like paths.
     let other = "0123456789abcdef0123456789abcdef";
     assert_eq!(put(&s, &c, other, &token, "selfie", jpeg(10, 10, 0)).status(), StatusCode::NOT_FOUND);
     for bad in ["..%2F..%2Fetc", "..", "ABCDEF0123456789ABCDEF0123456789"] {
