@@ -97,6 +97,9 @@ pub enum Step {
     Expired,
     /// The shopper or the merchant cancelled.
     Cancelled,
+    /// Continue on another device: a QR code and a link; this page follows
+    /// the other device's progress.
+    Handoff,
 }
 
 impl Step {
@@ -115,6 +118,7 @@ impl Step {
             Step::Done => "done",
             Step::Expired => "expired",
             Step::Cancelled => "cancelled",
+            Step::Handoff => "handoff",
         }
     }
 
@@ -148,6 +152,14 @@ pub enum Event {
     /// The deadline passed.
     Expire,
     Cancel,
+    /// Continue on another device (no camera here, or the shopper's choice).
+    HandOff,
+    /// What another device has done meanwhile (polled while handing off).
+    Remote {
+        document: Option<DocumentType>,
+        stored: Vec<Part>,
+        completed: bool,
+    },
     /// Reopened (reload, crash, another device) on a session with this
     /// progress: resume at the first missing part.
     Resume {
@@ -212,6 +224,20 @@ impl Journey {
             (_, Event::Expire) => j.step = Step::Expired,
             (_, Event::Cancel) => j.step = Step::Cancelled,
             (Step::Welcome, Event::Start) => j.step = Step::Choose,
+            (Step::Welcome | Step::Choose | Step::Capture(_) | Step::Review(_), Event::HandOff) => {
+                j.step = Step::Handoff
+            }
+            (Step::Handoff, Event::Back) => j.step = Step::Welcome,
+            (Step::Handoff, Event::Remote { document, stored, completed }) => {
+                if let Some(d) = document {
+                    j.document = Some(d);
+                    j.accepted = d.parts().iter().copied().filter(|p| stored.contains(p)).collect();
+                    j.uploaded = j.accepted.clone();
+                }
+                if completed {
+                    j.step = Step::Done;
+                }
+            }
             (Step::Choose, Event::Back) => j.step = Step::Welcome,
             (Step::Choose, Event::Choose(d)) => {
                 j.document = Some(d);
@@ -368,6 +394,31 @@ mod tests {
         // A part of another document type is not counted.
         let j = resume(true, Some(DocumentType::Passport), vec![Part::DocumentBack], false);
         assert!(j.accepted.is_empty());
+    }
+
+    #[test]
+    fn hand_off_follows_the_other_device_to_completion() {
+        use Event::*;
+        let j = run(vec![Start, Choose(DocumentType::IdCard), HandOff]);
+        assert_eq!(j.step, Step::Handoff);
+        let j = j.apply(Remote {
+            document: Some(DocumentType::IdCard),
+            stored: vec![Part::DocumentFront],
+            completed: false,
+        });
+        assert_eq!((j.step, j.uploaded.clone()), (Step::Handoff, vec![Part::DocumentFront]));
+        let done = j.apply(Remote {
+            document: Some(DocumentType::IdCard),
+            stored: vec![Part::DocumentFront, Part::DocumentBack, Part::Selfie],
+            completed: true,
+        });
+        assert_eq!(done.step, Step::Done);
+        // Back from the hand-off to try this device again; expiry still wins.
+        assert_eq!(j.apply(Back).step, Step::Welcome);
+        assert_eq!(j.apply(Expire).step, Step::Expired);
+        // Not while sending: this device already has everything.
+        let sending = run(vec![Start, Choose(DocumentType::Passport), Shutter, Accept, Shutter, Accept]);
+        assert_eq!(sending.apply(HandOff).step, Step::Sending);
     }
 
     #[test]

@@ -75,6 +75,16 @@ pub enum Key {
     PartSelfie,
     PartDone,
     PartToDo,
+    HandoffTitle,
+    HandoffText,
+    HandoffQr,
+    HandoffLink,
+    HandoffCopy,
+    HandoffCopied,
+    HandoffWaiting,
+    HandoffButton,
+    HandoffChoice,
+    HandoffBack,
 }
 
 /// The shopper's language. French first (the market is France).
@@ -157,6 +167,16 @@ pub fn fr(key: Key) -> &'static str {
         PartSelfie => "Selfie",
         PartDone => "envoyé",
         PartToDo => "à faire",
+        HandoffTitle => "Continuez sur votre téléphone",
+        HandoffText => "Scannez ce code avec l'appareil photo de votre téléphone, ou ouvrez le lien ci-dessous sur votre téléphone. Le délai reste le même.",
+        HandoffQr => "QR code du lien pour continuer la vérification sur votre téléphone",
+        HandoffLink => "Lien à ouvrir sur votre téléphone (personnel : ne le partagez pas)",
+        HandoffCopy => "Copier le lien",
+        HandoffCopied => "Lien copié.",
+        HandoffWaiting => "En attente de votre téléphone… Cette page se met à jour toute seule.",
+        HandoffButton => "Continuer sur mon téléphone",
+        HandoffChoice => "Continuer sur un autre appareil",
+        HandoffBack => "Utiliser cet appareil",
     }
 }
 

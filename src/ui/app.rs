@@ -7,6 +7,7 @@ use super::countdown::Countdown;
 use super::done::Done;
 use super::expired::Expired;
 use super::failure::Failure;
+use super::handoff::Handoff;
 use super::parts::PartsList;
 use super::review::Review;
 use super::sending::Sending;
@@ -70,6 +71,7 @@ pub fn app() -> Html {
     let note = use_state(|| None::<Key>);
     let completing = use_mut_ref(|| false);
     let reload = use_state(|| 0u32);
+    let camera_problem = use_state(|| None::<Key>);
 
     // Load the session named in the fragment.
     {
@@ -204,6 +206,35 @@ pub fn app() -> Html {
         });
     }
 
+    // While handing off, follow the other device through the backend.
+    {
+        let (ready, journey) = (ready.clone(), journey.clone());
+        use_effect_with(step == Step::Handoff, move |handing_off| {
+            let poll = (*handing_off).then_some(()).and(ready).map(|l| {
+                gloo::timers::callback::Interval::new(2000, move || {
+                    let (l, journey) = (l.clone(), journey.clone());
+                    spawn_local(async move {
+                        match api::read_session(&l.session).await {
+                            Ok((info, _)) => match info.status.as_str() {
+                                "expired" => journey.dispatch(Event::Expire),
+                                "cancelled" => journey.dispatch(Event::Cancel),
+                                status => journey.dispatch(Event::Remote {
+                                    document: info.document_type.as_deref().and_then(DocumentType::parse),
+                                    stored: info.parts.iter().filter_map(|p| Part::parse(&p.part)).collect(),
+                                    completed: status == "completed",
+                                }),
+                            },
+                            Err(ApiError::Expired) => journey.dispatch(Event::Expire),
+                            Err(_) => {}
+                        }
+                    });
+                })
+            });
+            // Dropping the interval stops the polling.
+            move || drop(poll)
+        });
+    }
+
     // Commands from the host page: only from the session's parent origin,
     // in the merchant envelope; anything else is ignored and only counted
     // in the debug log.
@@ -300,10 +331,16 @@ pub fn app() -> Html {
         })
     };
     let on_camera_error = {
-        let ready = ready.clone();
+        let (ready, journey, camera_problem) = (ready.clone(), journey.clone(), camera_problem.clone());
         Callback::from(move |e: CameraError| {
+            camera_problem.set(Some(e.key()));
             if let Some(l) = &ready {
                 l.host.post(HostEvent::Error { code: e.code() });
+            }
+            // With no camera here, or one the merchant's page withholds,
+            // the way forward is the phone: offer it at once.
+            if matches!(e, CameraError::NotFound | CameraError::Blocked) {
+                journey.dispatch(Event::HandOff);
             }
         })
     };
@@ -319,13 +356,17 @@ pub fn app() -> Html {
             html! { <Failure message={*k} on_retry={Callback::from(move |_| reload.set(*reload + 1))} /> }
         }
         (Boot::Ready(_), step) => match step {
-            Step::Welcome => html! { <Welcome on_start={on_start} /> },
+            Step::Welcome => html! { <Welcome on_start={on_start} on_handoff={dispatch(Event::HandOff)} /> },
+            Step::Handoff => {
+                let link = ready.as_ref().map(|l| handoff_link(&l.session)).unwrap_or_default();
+                html! { <Handoff link={link} reason={*camera_problem} on_back={dispatch(Event::Back)} /> }
+            }
             Step::Choose => {
                 html! { <Choose on_choose={on_choose} on_back={dispatch(Event::Back)} /> }
             }
             Step::Capture(part) => html! {
                 <Capture part={part} document={journey.0.document.unwrap_or(DocumentType::IdCard)}
-                         on_still={on_still} on_camera_error={on_camera_error} />
+                         on_still={on_still} on_camera_error={on_camera_error} on_handoff={dispatch(Event::HandOff)} />
             },
             Step::Review(part) => match (*review).clone() {
                 Some((still, report)) => html! {
@@ -361,12 +402,19 @@ pub fn app() -> Html {
                     }
                 </div>
             }
-            if let (Some(doc), true) = (journey.0.document, matches!(step, Step::Capture(_) | Step::Review(_) | Step::Sending)) {
+            if let (Some(doc), true) = (journey.0.document, matches!(step, Step::Capture(_) | Step::Review(_) | Step::Sending | Step::Handoff)) {
                 <PartsList document={doc} uploaded={journey.0.uploaded.clone()} />
             }
             { body }
         </main>
     }
+}
+
+/// The capture link for another device: this origin, the session and token
+/// in the fragment.
+fn handoff_link(session: &SessionRef) -> String {
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    format!("{origin}/#session={}&token={}", session.id, session.token)
 }
 
 fn loaded(session: SessionRef, info: &SessionInfo, local_ms: i64) -> Loaded {

@@ -20,6 +20,7 @@ pub struct CaptureProps {
     pub document: DocumentType,
     pub on_still: Callback<(Rc<Still>, Rc<Report>)>,
     pub on_camera_error: Callback<CameraError>,
+    pub on_handoff: Callback<()>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -154,7 +155,10 @@ pub fn capture(p: &CaptureProps) -> Html {
             if let Status::Failed(e) = &*status {
                 <div class="camera-error" role="alert" data-error={e.code()}>
                     <p>{ t(e.key()) }</p>
-                    <button class="primary" onclick={retry}>{ t(Key::Retry) }</button>
+                    <div class="actions">
+                        <button class="primary" onclick={retry}>{ t(Key::Retry) }</button>
+                        <button class="secondary" onclick={p.on_handoff.reform(|_: MouseEvent| ())}>{ t(Key::HandoffButton) }</button>
+                    </div>
                 </div>
             } else {
                 <button class="primary shutter" onclick={shutter} disabled={!live || *busy}>{ t(Key::Shutter) }</button>

@@ -7,6 +7,7 @@ mod countdown;
 mod done;
 mod expired;
 mod failure;
+mod handoff;
 mod heading;
 mod parts;
 mod review;

@@ -7,6 +7,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct WelcomeProps {
     pub on_start: Callback<()>,
+    pub on_handoff: Callback<()>,
 }
 
 #[function_component(Welcome)]
@@ -21,7 +22,10 @@ pub fn welcome(p: &WelcomeProps) -> Html {
                 <li>{ t(Key::WelcomeNeedCamera) }</li>
                 <li>{ t(Key::WelcomeNeedHour) }</li>
             </ul>
-            <button class="primary" onclick={start}>{ t(Key::WelcomeStart) }</button>
+            <div class="actions">
+                <button class="primary" onclick={start}>{ t(Key::WelcomeStart) }</button>
+                <button class="secondary" onclick={p.on_handoff.reform(|_: MouseEvent| ())}>{ t(Key::HandoffChoice) }</button>
+            </div>
         </section>
     }
 }

@@ -1,0 +1,71 @@
+//! Continue on another device (the FAQ's "link by SMS"): a QR code of the
+//! capture link and the link itself to copy. The token stays in the URL's
+//! fragment, which no server and no `Referer` ever sees. This page keeps
+//! following the session (the app polls it) and finishes when the phone does.
+
+use super::heading::Heading;
+use crate::i18n::{t, Key};
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
+use wasm_bindgen_futures::JsFuture;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct HandoffProps {
+    /// The capture link, token in the fragment.
+    pub link: AttrValue,
+    /// Why this device cannot continue (no camera, blocked by the page).
+    #[prop_or_default]
+    pub reason: Option<Key>,
+    pub on_back: Callback<()>,
+}
+
+/// The link as an SVG QR code (medium error correction: survives a glossy
+/// screen's reflections).
+fn qr_svg(link: &str) -> Option<String> {
+    let code = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M).ok()?;
+    Some(code.render::<svg::Color<'_>>().min_dimensions(220, 220).quiet_zone(true).build())
+}
+
+#[function_component(Handoff)]
+pub fn handoff(p: &HandoffProps) -> Html {
+    let copied = use_state(|| false);
+    let svg = use_memo(p.link.clone(), |link| qr_svg(link));
+    let copy = {
+        let (link, copied) = (p.link.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (link, copied) = (link.clone(), copied.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(w) = web_sys::window() {
+                    let promise = w.navigator().clipboard().write_text(&link);
+                    if JsFuture::from(promise).await.is_ok() {
+                        copied.set(true);
+                    }
+                }
+            });
+        })
+    };
+    html! {
+        <section class="screen handoff" data-screen="handoff">
+            <Heading text={t(Key::HandoffTitle)} />
+            if let Some(k) = p.reason {
+                <p class="camera-error" role="alert" data-testid="handoff-reason">{ t(k) }</p>
+            }
+            <p>{ t(Key::HandoffText) }</p>
+            if let Some(svg) = (*svg).clone() {
+                <div class="qr" role="img" aria-label={t(Key::HandoffQr)} data-testid="handoff-qr">
+                    { Html::from_html_unchecked(AttrValue::from(svg)) }
+                </div>
+            }
+            <label class="link">
+                <span>{ t(Key::HandoffLink) }</span>
+                <input type="text" readonly=true value={p.link.clone()} data-testid="handoff-link" />
+            </label>
+            <div class="actions">
+                <button class="primary" onclick={copy}>{ t(Key::HandoffCopy) }</button>
+                <button class="secondary" onclick={p.on_back.reform(|_: MouseEvent| ())}>{ t(Key::HandoffBack) }</button>
+            </div>
+            <p role="status" aria-live="polite">{ if *copied { t(Key::HandoffCopied) } else { t(Key::HandoffWaiting) } }</p>
+        </section>
+    }
+}

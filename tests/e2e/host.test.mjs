@@ -1,0 +1,185 @@
+// The merchant's side: events in order, messages only to the parent origin,
+// foreign messages ignored, cancel from the host, an embed without the
+// camera permission explained, and the hand-off to a phone by QR code.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { resolve } from "node:path";
+import { devices } from "playwright-core";
+import { startServer, launch, clip, shot, axe, readSession, ROOT, DEMO, CAPTURE } from "./harness.mjs";
+
+let server;
+let camBrowser;
+let noCamBrowser;
+
+before(async () => {
+  server = await startServer();
+  camBrowser = await launch(clip("doc_good_001.jpg"));
+  noCamBrowser = await launch(null);
+});
+
+after(async () => {
+  await camBrowser?.close();
+  await noCamBrowser?.close();
+  server?.stop();
+});
+
+/** Record the target origin of every postMessage the capture frame makes. */
+async function instrument(context) {
+  await context.addInitScript(() => {
+    if (window.top === window) return;
+    const real = window.parent;
+    const calls = [];
+    window.__postTargets = calls;
+    const proxy = {
+      postMessage: (m, o) => {
+        calls.push(o);
+        real.postMessage(m, o);
+      },
+    };
+    Object.defineProperty(window, "parent", { get: () => proxy, configurable: true });
+  });
+}
+
+async function open(context, query = "") {
+  const page = await context.newPage();
+  await page.goto(DEMO + "/" + query);
+  await page.click("#start");
+  const src = await page.locator("iframe").getAttribute("src");
+  const frag = new URLSearchParams(src.split("#")[1]);
+  return { page, frame: page.frameLocator("iframe"), id: frag.get("session"), token: frag.get("token") };
+}
+
+const at = (frame, name, timeout = 20000) => frame.locator(`[data-screen="${name}"]`).waitFor({ timeout });
+
+async function capture(frame, part) {
+  await at(frame, `capture_${part}`);
+  await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
+  await frame.getByRole("button", { name: "Prendre la photo" }).click();
+  await at(frame, `review_${part}`);
+  await frame.getByRole("button", { name: /^Utiliser (cette photo|quand même)$/ }).click();
+}
+
+test("events in order, only to the parent origin; foreign messages change nothing", async () => {
+  const context = await camBrowser.newContext();
+  await instrument(context);
+  const { page, frame, id, token } = await open(context);
+  await at(frame, "welcome");
+  await frame.getByRole("button", { name: "Commencer" }).click();
+  await frame.locator('button[data-document="passport"]').click();
+  await at(frame, "capture_front");
+
+  // A foreign origin, and the parent with a malformed envelope: ignored.
+  const captureFrame = page.frames().find((f) => f.url().startsWith(CAPTURE));
+  await captureFrame.evaluate(() => {
+    const cancel = { source: "merchant", version: 1, type: "cancel" };
+    window.dispatchEvent(new MessageEvent("message", { data: cancel, origin: "https://evil.example" }));
+    window.dispatchEvent(new MessageEvent("message", { data: cancel, origin: "null" }));
+  });
+  await page.evaluate(() => document.querySelector("iframe").contentWindow.postMessage({ type: "cancel" }, "*"));
+  await page.waitForTimeout(500);
+  assert.equal(await frame.locator('[data-screen="capture_front"]').count(), 1, "still capturing");
+  assert.equal((await readSession(id, token)).status, "open");
+
+  await capture(frame, "front");
+  await capture(frame, "selfie");
+  await at(frame, "done");
+  const events = await page.evaluate(() => window.idcaptureEvents);
+  const types = events.map((e) => e.type);
+  assert.equal(types[0], "ready");
+  assert.equal(types.at(-1), "completed");
+  assert.deepEqual(
+    events.filter((e) => e.type === "step").map((e) => e.step),
+    ["welcome", "choose_document", "capture_front", "review_front", "capture_selfie", "review_selfie", "sending", "done"],
+  );
+  assert.deepEqual(events.filter((e) => e.type === "part_uploaded").map((e) => e.part), ["document_front", "selfie"]);
+  for (const e of events) assert.deepEqual([e.source, e.version], ["idcapture", 1]);
+  const targets = await captureFrame.evaluate(() => window.__postTargets);
+  assert.ok(targets.length >= events.length, `every message went through the instrumented postMessage (${targets.length})`);
+  assert.deepEqual([...new Set(targets)], [DEMO], "postMessage only to the parent origin, never *");
+  await context.close();
+});
+
+test("the host can cancel; the capture says so", async () => {
+  const context = await camBrowser.newContext();
+  const { page, frame, id, token } = await open(context);
+  await at(frame, "welcome");
+  await page.evaluate(() => window.idcapture.cancel());
+  await at(frame, "cancelled");
+  assert.equal((await readSession(id, token)).status, "cancelled");
+  const types = await page.evaluate(() => window.idcaptureEvents.map((e) => e.type));
+  assert.ok(types.includes("cancelled"));
+  await context.close();
+});
+
+test("an embed without the camera permission is explained, with an error code", async () => {
+  const context = await camBrowser.newContext();
+  const { page, frame } = await open(context, "?nocamera");
+  assert.equal(await page.locator("iframe").getAttribute("allow"), "fullscreen");
+  await at(frame, "welcome");
+  await frame.getByRole("button", { name: "Commencer" }).click();
+  await frame.locator('button[data-document="id_card"]').click();
+  await at(frame, "handoff");
+  const reason = await frame.locator('[data-testid="handoff-reason"]').textContent();
+  assert.match(reason, /n'autorise pas l'accès à la caméra/);
+  const codes = await page.evaluate(() => window.idcaptureEvents.filter((e) => e.type === "error").map((e) => e.code));
+  assert.deepEqual(codes, ["camera_blocked_by_embedder"]);
+  await shot(page, "host-no-camera-permission");
+  assert.deepEqual(await axe(page), []);
+  await context.close();
+});
+
+test("no camera on the desktop: QR code to the phone, which finishes; the desktop follows", async () => {
+  const desktop = await noCamBrowser.newContext({ viewport: { width: 1200, height: 1000 } });
+  const { page, frame, id, token } = await open(desktop);
+  await at(frame, "welcome");
+  await frame.getByRole("button", { name: "Commencer" }).click();
+  await frame.locator('button[data-document="id_card"]').click();
+  await at(frame, "handoff");
+  const codes = await page.evaluate(() => window.idcaptureEvents.filter((e) => e.type === "error").map((e) => e.code));
+  assert.deepEqual(codes, ["camera_not_found"]);
+  await shot(page, "host-handoff");
+  assert.deepEqual(await axe(page), []);
+
+  // Decode the QR code from its pixels with jsQR.
+  const png = await frame.locator('[data-testid="handoff-qr"]').screenshot();
+  const scratch = await (await noCamBrowser.newContext()).newPage();
+  await scratch.setContent("<canvas id=c></canvas>");
+  await scratch.addScriptTag({ path: resolve(ROOT, "node_modules/jsqr/dist/jsQR.js") });
+  const decoded = await scratch.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = "data:image/png;base64," + b64;
+    await img.decode();
+    const c = document.getElementById("c");
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext("2d");
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height);
+    return window.jsQR(d.data, d.width, d.height)?.data ?? null;
+  }, png.toString("base64"));
+  assert.equal(decoded, `${CAPTURE}/#session=${id}&token=${token}`);
+  assert.equal(await frame.locator('[data-testid="handoff-link"]').inputValue(), decoded);
+
+  // The phone: touch, small screen, a camera.
+  const phone = await camBrowser.newContext({ ...devices["Pixel 5"] });
+  const mobile = await phone.newPage();
+  await mobile.goto(decoded);
+  await mobile.locator('[data-screen="capture_front"]').waitFor({ timeout: 20000 });
+  for (const part of ["front", "back", "selfie"]) {
+    await mobile.locator(`[data-screen="capture_${part}"]`).waitFor({ timeout: 20000 });
+    await mobile.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
+    await mobile.getByRole("button", { name: "Prendre la photo" }).tap();
+    await mobile.locator(`[data-screen="review_${part}"]`).waitFor();
+    await mobile.getByRole("button", { name: /^Utiliser (cette photo|quand même)$/ }).tap();
+  }
+  await mobile.locator('[data-screen="done"]').waitFor({ timeout: 20000 });
+  await shot(mobile, "phone-done");
+
+  // The desktop follows and finishes; the host hears `completed`.
+  await at(frame, "done", 15000);
+  const types = await page.evaluate(() => window.idcaptureEvents.map((e) => e.type));
+  assert.equal(types.at(-1), "completed");
+  assert.equal((await readSession(id, token)).status, "completed");
+  await phone.close();
+  await desktop.close();
+});
