@@ -3,6 +3,7 @@
  *   const capture = IdCapture.mount(element, {
  *     captureUrl: "https://capture.example/",   // where idcapture is served
  *     sessionId, token,                          // from your back end's session creation
+ *     lang: "fr",                                // optional: fr, es, it, pt, en
  *     onEvent: (event) => { ... },               // {source, version, type, ...}
  *   });
  *   capture.cancel();    // ask the capture to cancel the session
@@ -27,6 +28,8 @@
     var origin = url.origin;
     url.search = "";
     url.hash = "session=" + o.sessionId + "&token=" + o.token;
+    // The checkout's language (fr, es, it, pt, en); else the browser's.
+    if (typeof o.lang === "string" && /^[A-Za-z0-9-]{1,16}$/.test(o.lang)) url.hash += "&lang=" + o.lang;
 
     var iframe = document.createElement("iframe");
     iframe.src = url.toString();

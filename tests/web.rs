@@ -58,13 +58,14 @@ async fn the_app_explains_a_link_without_a_session() {
         h1.is_some() && doc.active_element() == h1
     };
     for _ in 0..100 {
-        if root.text_content().unwrap_or_default().contains("incomplet") && focused_heading() {
+        let expected = idcapture::i18n::t(idcapture::i18n::Key::SessionMissing);
+        if root.text_content().unwrap_or_default().contains(&expected) && focused_heading() {
             break;
         }
         sleep(20).await;
     }
     let text = root.text_content().unwrap_or_default();
-    assert!(text.contains(idcapture::i18n::fr(idcapture::i18n::Key::SessionMissing)), "{text}");
+    assert!(text.contains(&idcapture::i18n::t(idcapture::i18n::Key::SessionMissing)), "{text}");
     let h1 = root.query_selector("h1").unwrap().expect("a heading");
     assert_eq!(doc.active_element().as_ref(), Some(&h1), "focus moves to the new screen's heading");
 }

@@ -9,6 +9,20 @@ pub struct SessionRef {
     pub token: String,
 }
 
+/// The language the host asked for (`lang=` in the fragment), if any and
+/// well formed (a BCP 47-looking tag: letters, digits, hyphens, ≤ 16).
+pub fn fragment_lang(fragment: &str) -> Option<String> {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment);
+    f.split('&').find_map(|pair| match pair.split_once('=') {
+        Some(("lang", v))
+            if !v.is_empty() && v.len() <= 16 && v.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') =>
+        {
+            Some(v.to_string())
+        }
+        _ => None,
+    })
+}
+
 /// Why the fragment is not usable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
@@ -60,6 +74,16 @@ mod tests {
         let r = parse_fragment(&format!("#session={ID}&token={}", token())).unwrap();
         assert_eq!(r.id, ID);
         assert_eq!(r.token, token());
+    }
+
+    #[test]
+    fn the_host_may_name_a_language() {
+        assert_eq!(fragment_lang(&format!("#session={ID}&token={}&lang=es", token())), Some("es".into()));
+        assert_eq!(fragment_lang("#lang=pt-BR"), Some("pt-BR".into()));
+        assert_eq!(fragment_lang("#lang=<b>"), None);
+        assert_eq!(fragment_lang("#session=x"), None);
+        // The session still parses with a language beside it.
+        assert!(parse_fragment(&format!("#session={ID}&token={}&lang=it", token())).is_ok());
     }
 
     #[test]

@@ -1,7 +1,14 @@
 //! Every text the shopper sees goes through [`t`] with a [`Key`]: components
-//! hold keys, never literals. French is the reference language; the match
-//! below is exhaustive, so a key without a French text does not compile.
-//! (Further languages come as message files with a completeness test.)
+//! hold keys, never literals. The texts live in Fluent message files
+//! (`i18n/*.ftl`, <https://projectfluent.org>), one per language, which
+//! translators edit without touching code; plurals are Fluent's (CLDR plural
+//! rules), not hand-written. French is the reference; a test fails when any
+//! language lacks a key or has one too many.
+
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use unic_langid::LanguageIdentifier;
 
 /// A message key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,124 +92,376 @@ pub enum Key {
     HandoffButton,
     HandoffChoice,
     HandoffBack,
+    CameraDeniedChromeAndroid,
+    CameraDeniedSafariIos,
+    CameraDeniedFirefox,
+    CameraDeniedDesktop,
+    CameraEnded,
+    SwitchCamera,
+    TorchOn,
+    TorchOff,
 }
 
-/// The shopper's language. French first (the market is France).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+impl Key {
+    /// Every key, for completeness checks.
+    pub const ALL: &'static [Key] = &[
+        Key::AppTitle,
+        Key::TimeLeft,
+        Key::TimeWarning,
+        Key::WelcomeTitle,
+        Key::WelcomeIntro,
+        Key::WelcomeNeedDocument,
+        Key::WelcomeNeedCamera,
+        Key::WelcomeNeedHour,
+        Key::WelcomeStart,
+        Key::ChooseTitle,
+        Key::ChooseIdCard,
+        Key::ChooseResidencePermit,
+        Key::ChoosePassport,
+        Key::Back,
+        Key::CaptureFrontTitle,
+        Key::CaptureBackTitle,
+        Key::CapturePassportTitle,
+        Key::CaptureSelfieTitle,
+        Key::CaptureDocumentHint,
+        Key::CaptureSelfieHint,
+        Key::CameraPreview,
+        Key::CameraStarting,
+        Key::Shutter,
+        Key::ReviewTitle,
+        Key::ReviewCheck,
+        Key::ReviewPhoto,
+        Key::Retake,
+        Key::UsePhoto,
+        Key::SendingTitle,
+        Key::SendingProgress,
+        Key::DoneTitle,
+        Key::DoneText,
+        Key::ExpiredTitle,
+        Key::ExpiredText,
+        Key::CancelledTitle,
+        Key::CancelledText,
+        Key::SessionErrorTitle,
+        Key::SessionMissing,
+        Key::SessionUnreadable,
+        Key::CameraDenied,
+        Key::CameraNotFound,
+        Key::CameraBusy,
+        Key::CameraBlocked,
+        Key::CameraInsecure,
+        Key::CameraOverconstrained,
+        Key::CameraFailed,
+        Key::Retry,
+        Key::UploadFailed,
+        Key::UploadRetrying,
+        Key::Offline,
+        Key::ReasonsTitle,
+        Key::ReasonBlur,
+        Key::ReasonGlare,
+        Key::ReasonTooDark,
+        Key::ReasonTooSmall,
+        Key::ReasonCutOff,
+        Key::ReasonNoDocument,
+        Key::ReasonNotOriginal,
+        Key::ReasonNoFace,
+        Key::ReasonMultipleFaces,
+        Key::ReasonDocumentInSelfie,
+        Key::UseAnyway,
+        Key::PartsProgress,
+        Key::PartFront,
+        Key::PartBack,
+        Key::PartPassportPage,
+        Key::PartSelfie,
+        Key::PartDone,
+        Key::PartToDo,
+        Key::HandoffTitle,
+        Key::HandoffText,
+        Key::HandoffQr,
+        Key::HandoffLink,
+        Key::HandoffCopy,
+        Key::HandoffCopied,
+        Key::HandoffWaiting,
+        Key::HandoffButton,
+        Key::HandoffChoice,
+        Key::HandoffBack,
+        Key::CameraDeniedChromeAndroid,
+        Key::CameraDeniedSafariIos,
+        Key::CameraDeniedFirefox,
+        Key::CameraDeniedDesktop,
+        Key::CameraEnded,
+        Key::SwitchCamera,
+        Key::TorchOn,
+        Key::TorchOff,
+    ];
+
+    /// The message id in the `.ftl` files.
+    pub fn id(self) -> &'static str {
+        use Key::*;
+        match self {
+            AppTitle => "app-title",
+            TimeLeft => "time-left",
+            TimeWarning => "time-warning",
+            WelcomeTitle => "welcome-title",
+            WelcomeIntro => "welcome-intro",
+            WelcomeNeedDocument => "welcome-need-document",
+            WelcomeNeedCamera => "welcome-need-camera",
+            WelcomeNeedHour => "welcome-need-hour",
+            WelcomeStart => "welcome-start",
+            ChooseTitle => "choose-title",
+            ChooseIdCard => "choose-id-card",
+            ChooseResidencePermit => "choose-residence-permit",
+            ChoosePassport => "choose-passport",
+            Back => "back",
+            CaptureFrontTitle => "capture-front-title",
+            CaptureBackTitle => "capture-back-title",
+            CapturePassportTitle => "capture-passport-title",
+            CaptureSelfieTitle => "capture-selfie-title",
+            CaptureDocumentHint => "capture-document-hint",
+            CaptureSelfieHint => "capture-selfie-hint",
+            CameraPreview => "camera-preview",
+            CameraStarting => "camera-starting",
+            Shutter => "shutter",
+            ReviewTitle => "review-title",
+            ReviewCheck => "review-check",
+            ReviewPhoto => "review-photo",
+            Retake => "retake",
+            UsePhoto => "use-photo",
+            SendingTitle => "sending-title",
+            SendingProgress => "sending-progress",
+            DoneTitle => "done-title",
+            DoneText => "done-text",
+            ExpiredTitle => "expired-title",
+            ExpiredText => "expired-text",
+            CancelledTitle => "cancelled-title",
+            CancelledText => "cancelled-text",
+            SessionErrorTitle => "session-error-title",
+            SessionMissing => "session-missing",
+            SessionUnreadable => "session-unreadable",
+            CameraDenied => "camera-denied",
+            CameraNotFound => "camera-not-found",
+            CameraBusy => "camera-busy",
+            CameraBlocked => "camera-blocked",
+            CameraInsecure => "camera-insecure",
+            CameraOverconstrained => "camera-overconstrained",
+            CameraFailed => "camera-failed",
+            Retry => "retry",
+            UploadFailed => "upload-failed",
+            UploadRetrying => "upload-retrying",
+            Offline => "offline",
+            ReasonsTitle => "reasons-title",
+            ReasonBlur => "reason-blur",
+            ReasonGlare => "reason-glare",
+            ReasonTooDark => "reason-too-dark",
+            ReasonTooSmall => "reason-too-small",
+            ReasonCutOff => "reason-cut-off",
+            ReasonNoDocument => "reason-no-document",
+            ReasonNotOriginal => "reason-not-original",
+            ReasonNoFace => "reason-no-face",
+            ReasonMultipleFaces => "reason-multiple-faces",
+            ReasonDocumentInSelfie => "reason-document-in-selfie",
+            UseAnyway => "use-anyway",
+            PartsProgress => "parts-progress",
+            PartFront => "part-front",
+            PartBack => "part-back",
+            PartPassportPage => "part-passport-page",
+            PartSelfie => "part-selfie",
+            PartDone => "part-done",
+            PartToDo => "part-to-do",
+            HandoffTitle => "handoff-title",
+            HandoffText => "handoff-text",
+            HandoffQr => "handoff-qr",
+            HandoffLink => "handoff-link",
+            HandoffCopy => "handoff-copy",
+            HandoffCopied => "handoff-copied",
+            HandoffWaiting => "handoff-waiting",
+            HandoffButton => "handoff-button",
+            HandoffChoice => "handoff-choice",
+            HandoffBack => "handoff-back",
+            CameraDeniedChromeAndroid => "camera-denied-chrome-android",
+            CameraDeniedSafariIos => "camera-denied-safari-ios",
+            CameraDeniedFirefox => "camera-denied-firefox",
+            CameraDeniedDesktop => "camera-denied-desktop",
+            CameraEnded => "camera-ended",
+            SwitchCamera => "switch-camera",
+            TorchOn => "torch-on",
+            TorchOff => "torch-off",
+        }
+    }
+}
+
+/// The languages served: France first, then the provider's other markets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     #[default]
     Fr,
+    Es,
+    It,
+    Pt,
+    En,
 }
 
-/// The text of `key` in French.
-pub fn fr(key: Key) -> &'static str {
-    use Key::*;
-    match key {
-        AppTitle => "Vérification d'identité",
-        TimeLeft => "Temps restant",
-        TimeWarning => "Moins de 5 minutes : terminez maintenant.",
-        WelcomeTitle => "Vérifions votre identité",
-        WelcomeIntro => "Pour finaliser votre achat, photographiez votre pièce d'identité puis prenez un selfie. Cela prend environ 3 minutes.",
-        WelcomeNeedDocument => "Votre carte d'identité, titre de séjour ou passeport, en cours de validité.",
-        WelcomeNeedCamera => "La caméra de votre téléphone ou de votre ordinateur.",
-        WelcomeNeedHour => "Vous disposez d'une heure à partir de maintenant. Passé ce délai, l'achat est annulé et le montant initial remboursé.",
-        WelcomeStart => "Commencer",
-        ChooseTitle => "Quel document allez-vous photographier ?",
-        ChooseIdCard => "Carte nationale d'identité",
-        ChooseResidencePermit => "Titre de séjour",
-        ChoosePassport => "Passeport",
-        Back => "Retour",
-        CaptureFrontTitle => "Photographiez le recto du document",
-        CaptureBackTitle => "Photographiez le verso du document",
-        CapturePassportTitle => "Photographiez la page d'identité du passeport",
-        CaptureSelfieTitle => "Prenez un selfie",
-        CaptureDocumentHint => "Posez le document sur une surface sombre et unie, placez-le entier dans le cadre, sans reflet.",
-        CaptureSelfieHint => "Placez votre visage dans l'ovale. Le document ne doit pas apparaître sur la photo.",
-        CameraPreview => "Aperçu de la caméra",
-        CameraStarting => "Démarrage de la caméra…",
-        Shutter => "Prendre la photo",
-        ReviewTitle => "Vérifiez la photo",
-        ReviewCheck => "Le texte est-il lisible, sans flou ni reflet, et le document entier ?",
-        ReviewPhoto => "Photo que vous venez de prendre",
-        Retake => "Reprendre",
-        UsePhoto => "Utiliser cette photo",
-        SendingTitle => "Envoi en cours",
-        SendingProgress => "Progression de l'envoi",
-        DoneTitle => "C'est terminé",
-        DoneText => "Merci ! Vos photos ont été transmises. Vous pouvez revenir à votre achat.",
-        ExpiredTitle => "Achat annulé",
-        ExpiredText => "Le délai d'une heure est dépassé : l'achat est annulé et le montant initial vous sera remboursé.",
-        CancelledTitle => "Vérification annulée",
-        CancelledText => "La vérification a été annulée. Aucune photo n'a été conservée sur cet appareil.",
-        SessionErrorTitle => "Impossible d'ouvrir la vérification",
-        SessionMissing => "Ce lien de vérification est incomplet. Revenez à votre achat et relancez la vérification.",
-        SessionUnreadable => "La vérification n'a pas pu être chargée. Vérifiez votre connexion puis réessayez.",
-        CameraDenied => "L'accès à la caméra a été refusé. Autorisez la caméra pour ce site dans les réglages du navigateur, puis réessayez.",
-        CameraNotFound => "Aucune caméra n'a été trouvée sur cet appareil. Utilisez un téléphone ou un ordinateur équipé d'une caméra.",
-        CameraBusy => "La caméra est utilisée par une autre application. Fermez-la, puis réessayez.",
-        CameraBlocked => "La page du marchand n'autorise pas l'accès à la caméra. Ouvrez la vérification sur votre téléphone.",
-        CameraInsecure => "La caméra n'est disponible que sur une connexion sécurisée (https).",
-        CameraOverconstrained => "La caméra ne permet pas ce réglage. Nouvel essai avec des réglages simplifiés…",
-        CameraFailed => "La caméra n'a pas pu démarrer. Réessayez.",
-        Retry => "Réessayer",
-        UploadFailed => "L'envoi a échoué. Vos photos sont conservées : réessayez.",
-        UploadRetrying => "Connexion instable, nouvel essai d'envoi…",
-        Offline => "Vous êtes hors ligne. L'envoi reprendra dès le retour de la connexion.",
-        ReasonsTitle => "Cette photo risque d'être refusée :",
-        ReasonBlur => "La photo est floue : tenez l'appareil immobile et laissez-le faire la mise au point.",
-        ReasonGlare => "Un reflet cache une partie du document : inclinez-le légèrement ou éloignez-vous de la lumière.",
-        ReasonTooDark => "La photo est trop sombre : placez-vous dans un endroit plus éclairé.",
-        ReasonTooSmall => "Le document est trop loin : rapprochez-vous pour qu'il remplisse le cadre.",
-        ReasonCutOff => "Le document est coupé : reculez un peu pour qu'il apparaisse en entier.",
-        ReasonNoDocument => "Aucun document n'est visible : placez-le dans le cadre, sur une surface sombre et unie.",
-        ReasonNotOriginal => "Photographiez le document original, pas un écran ni une photocopie.",
-        ReasonNoFace => "Aucun visage n'est visible : placez votre visage dans l'ovale, face à la caméra.",
-        ReasonMultipleFaces => "Plusieurs visages sont visibles : vous devez être seul(e) sur la photo.",
-        ReasonDocumentInSelfie => "Retirez le document : il ne doit pas apparaître sur le selfie.",
-        UseAnyway => "Utiliser quand même",
-        PartsProgress => "Étapes",
-        PartFront => "Recto",
-        PartBack => "Verso",
-        PartPassportPage => "Page d'identité",
-        PartSelfie => "Selfie",
-        PartDone => "envoyé",
-        PartToDo => "à faire",
-        HandoffTitle => "Continuez sur votre téléphone",
-        HandoffText => "Scannez ce code avec l'appareil photo de votre téléphone, ou ouvrez le lien ci-dessous sur votre téléphone. Le délai reste le même.",
-        HandoffQr => "QR code du lien pour continuer la vérification sur votre téléphone",
-        HandoffLink => "Lien à ouvrir sur votre téléphone (personnel : ne le partagez pas)",
-        HandoffCopy => "Copier le lien",
-        HandoffCopied => "Lien copié.",
-        HandoffWaiting => "En attente de votre téléphone… Cette page se met à jour toute seule.",
-        HandoffButton => "Continuer sur mon téléphone",
-        HandoffChoice => "Continuer sur un autre appareil",
-        HandoffBack => "Utiliser cet appareil",
+impl Lang {
+    pub const ALL: [Lang; 5] = [Lang::Fr, Lang::Es, Lang::It, Lang::Pt, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::Es => "es",
+            Lang::It => "it",
+            Lang::Pt => "pt",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language of a BCP 47 tag (`pt-BR` → Portuguese), if served.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// The host's choice if it names a served language, else the browser's
+    /// first served preference, else French.
+    pub fn negotiate(host: Option<&str>, browser: &[String]) -> Lang {
+        host.and_then(Lang::from_tag).or_else(|| browser.iter().find_map(|t| Lang::from_tag(t))).unwrap_or_default()
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::Fr => include_str!("../../i18n/fr.ftl"),
+            Lang::Es => include_str!("../../i18n/es.ftl"),
+            Lang::It => include_str!("../../i18n/it.ftl"),
+            Lang::Pt => include_str!("../../i18n/pt.ftl"),
+            Lang::En => include_str!("../../i18n/en.ftl"),
+        }
     }
 }
 
-/// The text of `key` in `lang`.
-pub fn t(key: Key) -> &'static str {
-    tr(Lang::default(), key)
+fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    let id: LanguageIdentifier = lang.code().parse().expect("a valid language tag");
+    let mut b = FluentBundle::new(vec![id]);
+    // No Unicode isolation marks around placeables: they would be read out
+    // or shown as boxes on some devices.
+    b.set_use_isolating(false);
+    let res = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(r, _)| r);
+    let _ = b.add_resource(res);
+    b
 }
 
-/// The text of `key` in a given language.
-pub fn tr(lang: Lang, key: Key) -> &'static str {
-    match lang {
-        Lang::Fr => fr(key),
-    }
+thread_local! {
+    static CURRENT: Cell<Lang> = const { Cell::new(Lang::Fr) };
+    static BUNDLES: RefCell<HashMap<Lang, FluentBundle<FluentResource>>> = RefCell::new(HashMap::new());
+}
+
+/// Set the page's language (once, at start).
+pub fn set_lang(lang: Lang) {
+    CURRENT.with(|c| c.set(lang));
+}
+
+pub fn lang() -> Lang {
+    CURRENT.with(|c| c.get())
+}
+
+fn format(lang: Lang, id: &str, args: Option<&FluentArgs>) -> Option<String> {
+    BUNDLES.with(|b| {
+        let mut b = b.borrow_mut();
+        let bundle = b.entry(lang).or_insert_with(|| bundle(lang));
+        let msg = bundle.get_message(id)?;
+        let mut errors = vec![];
+        let text = bundle.format_pattern(msg.value()?, args, &mut errors).into_owned();
+        errors.is_empty().then_some(text)
+    })
+}
+
+/// The text of `key` in a given language (French if the language lacks it).
+pub fn tr(lang: Lang, key: Key) -> String {
+    format(lang, key.id(), None).or_else(|| format(Lang::Fr, key.id(), None)).unwrap_or_default()
+}
+
+/// The text of `key` in the page's language.
+pub fn t(key: Key) -> String {
+    tr(lang(), key)
+}
+
+/// "N minutes left", with the language's plural rules.
+pub fn minutes_left(minutes: i64) -> String {
+    let mut args = FluentArgs::new();
+    args.set("minutes", minutes);
+    format(lang(), "time-left-minutes", Some(&args)).unwrap_or_default()
+}
+
+/// The French text of `key` (the reference language).
+pub fn fr(key: Key) -> String {
+    tr(Lang::Fr, key)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn ids_in(lang: Lang) -> Vec<String> {
+        lang.source()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" = "))
+            .map(|l| l.split(" = ").next().unwrap().to_string())
+            .collect()
+    }
+
     #[test]
-    fn french_texts_are_filled_and_distinct_where_it_matters() {
-        for k in [Key::Retake, Key::UsePhoto, Key::Shutter, Key::ExpiredTitle] {
-            assert!(!fr(k).is_empty());
+    fn every_language_has_every_key_and_no_other() {
+        let mut expected: Vec<String> = Key::ALL.iter().map(|k| k.id().to_string()).collect();
+        expected.push("time-left-minutes".into());
+        expected.sort();
+        for lang in Lang::ALL {
+            for key in Key::ALL {
+                let text = format(lang, key.id(), None);
+                assert!(text.as_deref().is_some_and(|t| !t.is_empty()), "{} lacks {}", lang.code(), key.id());
+            }
+            let mut ids = ids_in(lang);
+            ids.sort();
+            assert_eq!(ids, expected, "{}: keys differ from the reference", lang.code());
         }
+    }
+
+    #[test]
+    fn translations_are_translated() {
+        // A key left in French in another language is a miss, except words
+        // that really are the same (Selfie; "Verso" in Portuguese).
+        for lang in [Lang::Es, Lang::It, Lang::Pt, Lang::En] {
+            let same: Vec<&str> = Key::ALL.iter().filter(|k| tr(lang, **k) == fr(**k)).map(|k| k.id()).collect();
+            let cognate = |id: &str| id == "part-selfie" || (lang == Lang::Pt && id == "part-back");
+            assert!(same.iter().all(|id| cognate(id)), "{} untranslated: {same:?}", lang.code());
+        }
+    }
+
+    #[test]
+    fn plurals_come_from_the_library() {
+        set_lang(Lang::Fr);
+        assert_eq!(minutes_left(1), "Il reste 1 minute.");
+        assert_eq!(minutes_left(5), "Il reste 5 minutes.");
+        set_lang(Lang::En);
+        assert_eq!(minutes_left(1), "1 minute left.");
+        assert_eq!(minutes_left(10), "10 minutes left.");
+        set_lang(Lang::Pt);
+        assert_eq!(minutes_left(1), "Falta 1 minuto.");
+        set_lang(Lang::Fr);
+    }
+
+    #[test]
+    fn negotiation() {
+        let browser = vec!["de-DE".to_string(), "it-IT".to_string(), "en".to_string()];
+        assert_eq!(Lang::negotiate(Some("es"), &browser), Lang::Es);
+        assert_eq!(Lang::negotiate(Some("xx"), &browser), Lang::It);
+        assert_eq!(Lang::negotiate(None, &browser), Lang::It);
+        assert_eq!(Lang::negotiate(None, &["pt-BR".to_string()]), Lang::Pt);
+        assert_eq!(Lang::negotiate(None, &[]), Lang::Fr);
+        assert_eq!(Lang::negotiate(Some("<script>"), &[]), Lang::Fr);
+    }
+
+    #[test]
+    fn reference_texts() {
         assert_eq!(fr(Key::Retake), "Reprendre");
         assert_eq!(fr(Key::UsePhoto), "Utiliser cette photo");
         assert_eq!(fr(Key::ExpiredTitle), "Achat annulé");
+        assert_eq!(tr(Lang::Es, Key::ExpiredTitle), "Compra cancelada");
     }
 }

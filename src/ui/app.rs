@@ -19,7 +19,7 @@ use crate::flow::countdown::Deadline;
 use crate::flow::{DocumentType, Event, Journey, Part, Step};
 use crate::host::config::{parse_fragment, ConfigError, SessionRef};
 use crate::host::{accept_command, Host, HostCommand, HostEvent};
-use crate::i18n::{t, Key};
+use crate::i18n::{set_lang, t, Key, Lang};
 use gloo::events::EventListener;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -62,8 +62,27 @@ fn location_fragment() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
+/// Choose the page's language before anything is rendered: the host's
+/// (fragment `lang=`), else the browser's, else French.
+fn init_language() -> Lang {
+    let host = crate::host::config::fragment_lang(&location_fragment());
+    let browser: Vec<String> = web_sys::window()
+        .map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default();
+    let lang = Lang::negotiate(host.as_deref(), &browser);
+    set_lang(lang);
+    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = html.set_attribute("lang", lang.code());
+    }
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        d.set_title(&t(Key::AppTitle));
+    }
+    lang
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
+    let lang = *use_memo((), |_| init_language());
     let boot = use_state(|| Boot::Loading);
     let journey = use_reducer(JourneyState::default);
     let review = use_state(|| None::<(Rc<Still>, Rc<Report>)>);
@@ -387,7 +406,7 @@ pub fn app() -> Html {
         Callback::from(move |_| journey.dispatch(Event::Expire))
     };
     html! {
-        <main class="app" lang="fr" aria-label={t(Key::AppTitle)}>
+        <main class="app" lang={lang.code()} aria-label={t(Key::AppTitle)}>
             <header class="topbar">
                 <span class="brand">{ t(Key::AppTitle) }</span>
                 if let Some(l) = &ready {
@@ -411,10 +430,10 @@ pub fn app() -> Html {
 }
 
 /// The capture link for another device: this origin, the session and token
-/// in the fragment.
+/// in the fragment, and the language the shopper is using here.
 fn handoff_link(session: &SessionRef) -> String {
     let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-    format!("{origin}/#session={}&token={}", session.id, session.token)
+    format!("{origin}/#session={}&token={}&lang={}", session.id, session.token, crate::i18n::lang().code())
 }
 
 fn loaded(session: SessionRef, info: &SessionInfo, local_ms: i64) -> Loaded {

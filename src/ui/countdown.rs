@@ -32,7 +32,7 @@ pub fn countdown(p: &CountdownProps) -> Html {
             let tick = move || {
                 let left = deadline.remaining_ms(now());
                 if let Some(m) = crossed_mark(last, left) {
-                    announce.set(format!("{} : {} min", t(Key::TimeLeft), m));
+                    announce.set(crate::i18n::minutes_left(m));
                 }
                 last = left;
                 remaining.set(left);

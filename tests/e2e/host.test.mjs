@@ -157,7 +157,7 @@ test("no camera on the desktop: QR code to the phone, which finishes; the deskto
     const d = ctx.getImageData(0, 0, c.width, c.height);
     return window.jsQR(d.data, d.width, d.height)?.data ?? null;
   }, png.toString("base64"));
-  assert.equal(decoded, `${CAPTURE}/#session=${id}&token=${token}`);
+  assert.equal(decoded, `${CAPTURE}/#session=${id}&token=${token}&lang=fr`);
   assert.equal(await frame.locator('[data-testid="handoff-link"]').inputValue(), decoded);
 
   // The phone: touch, small screen, a camera.

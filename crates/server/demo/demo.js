@@ -33,8 +33,10 @@ document.getElementById("start").addEventListener("click", async (ev) => {
     const r = await fetch("/demo/session", { method: "POST" });
     if (!r.ok) throw new Error("session " + r.status);
     const s = await r.json();
+    const params = new URLSearchParams(location.search);
     const options = {
       captureUrl: capture_origin + "/",
+      lang: params.get("lang") || document.documentElement.lang,
       sessionId: s.id,
       token: s.token,
       onEvent: (d) => {
@@ -42,7 +44,7 @@ document.getElementById("start").addEventListener("click", async (ev) => {
         log(d.type + (d.step ? " " + d.step : "") + (d.part ? " " + d.part : "") + (d.code ? " " + d.code : ""), d.type);
       },
     };
-    if (new URLSearchParams(location.search).has("nocamera")) options.allow = "fullscreen";
+    if (params.has("nocamera")) options.allow = "fullscreen";
     window.idcapture = IdCapture.mount(document.getElementById("frame-slot"), options);
     window.idcaptureSession = s.id;
   } catch (err) {

@@ -1,0 +1,96 @@
+# idcapture — English. One message per key; ids match i18n::Key (kebab-case).
+# Translators: keep the tone plain and direct; the shopper acts on these words.
+
+app-title = Identity check
+time-left = Time left
+time-warning = Less than 5 minutes left: finish now.
+welcome-title = Let's check your identity
+welcome-intro = To complete your purchase, photograph your identity document, then take a selfie. It takes about 3 minutes.
+welcome-need-document = Your valid identity card, residence permit or passport.
+welcome-need-camera = The camera of your phone or computer.
+welcome-need-hour = You have one hour from now. After that, the purchase is cancelled and the initial amount refunded.
+welcome-start = Start
+choose-title = Which document will you photograph?
+choose-id-card = National identity card
+choose-residence-permit = Residence permit
+choose-passport = Passport
+back = Back
+capture-front-title = Photograph the front of the document
+capture-back-title = Photograph the back of the document
+capture-passport-title = Photograph the passport's identity page
+capture-selfie-title = Take a selfie
+capture-document-hint = Lay the document on a dark, plain surface and fit all of it in the frame, without glare.
+capture-selfie-hint = Put your face in the oval. The document must not appear in the photo.
+camera-preview = Camera preview
+camera-starting = Starting the camera…
+shutter = Take the photo
+review-title = Check the photo
+review-check = Is the text readable, free of blur and glare, and the whole document visible?
+review-photo = The photo you just took
+retake = Retake
+use-photo = Use this photo
+sending-title = Sending
+sending-progress = Sending progress
+done-title = All done
+done-text = Thank you! Your photos have been sent. You can go back to your purchase.
+expired-title = Purchase cancelled
+expired-text = The one-hour limit has passed: the purchase is cancelled and the initial amount will be refunded.
+cancelled-title = Check cancelled
+cancelled-text = The check was cancelled. No photo was kept on this device.
+session-error-title = The check cannot be opened
+session-missing = This check link is incomplete. Go back to your purchase and start the check again.
+session-unreadable = The check could not be loaded. Check your connection, then try again.
+camera-denied = Camera access was denied. Allow the camera for this site in your browser settings, then try again.
+camera-not-found = No camera was found on this device. Use a phone or a computer with a camera.
+camera-busy = The camera is being used by another app. Close it, then try again.
+camera-blocked = The merchant's page does not allow camera access. Open the check on your phone.
+camera-insecure = The camera is only available over a secure connection (https).
+camera-overconstrained = The camera does not support this setting. Trying again with simpler settings…
+camera-failed = The camera could not start. Try again.
+retry = Try again
+upload-failed = Sending failed. Your photos are kept: try again.
+upload-retrying = Unstable connection, trying to send again…
+offline = You are offline. Sending will resume as soon as you are back online.
+reasons-title = This photo may be refused:
+reason-blur = The photo is blurry: hold the device still and let it focus.
+reason-glare = Glare hides part of the document: tilt it slightly or move away from the light.
+reason-too-dark = The photo is too dark: move somewhere brighter.
+reason-too-small = The document is too far away: come closer so it fills the frame.
+reason-cut-off = The document is cut off: move back a little so all of it shows.
+reason-no-document = No document is visible: place it in the frame, on a dark, plain surface.
+reason-not-original = Photograph the original document, not a screen or a photocopy.
+reason-no-face = No face is visible: put your face in the oval, facing the camera.
+reason-multiple-faces = Several faces are visible: you must be alone in the photo.
+reason-document-in-selfie = Remove the document: it must not appear in the selfie.
+use-anyway = Use it anyway
+parts-progress = Steps
+part-front = Front
+part-back = Back
+part-passport-page = Identity page
+part-selfie = Selfie
+part-done = sent
+part-to-do = to do
+handoff-title = Continue on your phone
+handoff-text = Scan this code with your phone's camera, or open the link below on your phone. The time limit stays the same.
+handoff-qr = QR code of the link to continue the check on your phone
+handoff-link = Link to open on your phone (personal: do not share it)
+handoff-copy = Copy the link
+handoff-copied = Link copied.
+handoff-waiting = Waiting for your phone… This page updates by itself.
+handoff-button = Continue on my phone
+handoff-choice = Continue on another device
+handoff-back = Use this device
+camera-denied-chrome-android = In Chrome (Android): tap the icon left of the address, then Permissions, and allow the camera. Then try again.
+camera-denied-safari-ios = In Safari (iPhone): tap “aA” in the address bar, then Website Settings, and allow the camera. Then try again.
+camera-denied-firefox = In Firefox: click the crossed-out camera icon left of the address and remove the block. Then try again.
+camera-denied-desktop = In Chrome or Edge: click the camera icon in the address bar, choose Always allow, then try again.
+camera-ended = The camera stopped. Restarting…
+switch-camera = Switch camera
+torch-on = Turn the light on
+torch-off = Turn the light off
+
+# Announced to screen readers at 10, 5 and 1 minute left.
+time-left-minutes = { $minutes ->
+    [one] { $minutes } minute left.
+   *[other] { $minutes } minutes left.
+}

@@ -1,0 +1,96 @@
+# idcapture — Español. One message per key; ids match i18n::Key (kebab-case).
+# Translators: keep the tone plain and direct; the shopper acts on these words.
+
+app-title = Verificación de identidad
+time-left = Tiempo restante
+time-warning = Quedan menos de 5 minutos: termine ahora.
+welcome-title = Verifiquemos su identidad
+welcome-intro = Para finalizar su compra, fotografíe su documento de identidad y después hágase un selfi. Se tarda unos 3 minutos.
+welcome-need-document = Su documento de identidad, permiso de residencia o pasaporte en vigor.
+welcome-need-camera = La cámara de su teléfono o de su ordenador.
+welcome-need-hour = Dispone de una hora a partir de ahora. Pasado ese plazo, la compra se cancela y se reembolsa el importe inicial.
+welcome-start = Empezar
+choose-title = ¿Qué documento va a fotografiar?
+choose-id-card = Documento nacional de identidad
+choose-residence-permit = Permiso de residencia
+choose-passport = Pasaporte
+back = Volver
+capture-front-title = Fotografíe el anverso del documento
+capture-back-title = Fotografíe el reverso del documento
+capture-passport-title = Fotografíe la página de datos del pasaporte
+capture-selfie-title = Hágase un selfi
+capture-document-hint = Coloque el documento sobre una superficie oscura y lisa, entero dentro del marco y sin reflejos.
+capture-selfie-hint = Coloque su cara dentro del óvalo. El documento no debe aparecer en la foto.
+camera-preview = Vista previa de la cámara
+camera-starting = Iniciando la cámara…
+shutter = Hacer la foto
+review-title = Revise la foto
+review-check = ¿Se lee el texto, sin desenfoque ni reflejos, y se ve el documento entero?
+review-photo = La foto que acaba de hacer
+retake = Repetir
+use-photo = Usar esta foto
+sending-title = Enviando
+sending-progress = Progreso del envío
+done-title = Terminado
+done-text = ¡Gracias! Sus fotos se han enviado. Puede volver a su compra.
+expired-title = Compra cancelada
+expired-text = Se ha superado el plazo de una hora: la compra se cancela y se le reembolsará el importe inicial.
+cancelled-title = Verificación cancelada
+cancelled-text = La verificación se ha cancelado. No se ha guardado ninguna foto en este dispositivo.
+session-error-title = No se puede abrir la verificación
+session-missing = Este enlace de verificación está incompleto. Vuelva a su compra y reinicie la verificación.
+session-unreadable = No se ha podido cargar la verificación. Compruebe su conexión e inténtelo de nuevo.
+camera-denied = Se ha denegado el acceso a la cámara. Permita la cámara para este sitio en los ajustes del navegador e inténtelo de nuevo.
+camera-not-found = No se ha encontrado ninguna cámara en este dispositivo. Use un teléfono u ordenador con cámara.
+camera-busy = Otra aplicación está usando la cámara. Ciérrela e inténtelo de nuevo.
+camera-blocked = La página del comercio no permite el acceso a la cámara. Abra la verificación en su teléfono.
+camera-insecure = La cámara solo está disponible con una conexión segura (https).
+camera-overconstrained = La cámara no admite este ajuste. Nuevo intento con ajustes simplificados…
+camera-failed = No se ha podido iniciar la cámara. Inténtelo de nuevo.
+retry = Reintentar
+upload-failed = El envío ha fallado. Sus fotos se conservan: inténtelo de nuevo.
+upload-retrying = Conexión inestable, reintentando el envío…
+offline = Está sin conexión. El envío se reanudará en cuanto vuelva la conexión.
+reasons-title = Es posible que esta foto sea rechazada:
+reason-blur = La foto está borrosa: mantenga el dispositivo quieto y deje que enfoque.
+reason-glare = Un reflejo oculta parte del documento: inclínelo un poco o aléjese de la luz.
+reason-too-dark = La foto está demasiado oscura: busque un lugar con más luz.
+reason-too-small = El documento está demasiado lejos: acérquese para que llene el marco.
+reason-cut-off = El documento está cortado: aléjese un poco para que se vea entero.
+reason-no-document = No se ve ningún documento: colóquelo en el marco, sobre una superficie oscura y lisa.
+reason-not-original = Fotografíe el documento original, no una pantalla ni una fotocopia.
+reason-no-face = No se ve ninguna cara: coloque su cara en el óvalo, frente a la cámara.
+reason-multiple-faces = Se ven varias caras: debe aparecer solo usted en la foto.
+reason-document-in-selfie = Retire el documento: no debe aparecer en el selfi.
+use-anyway = Usarla de todos modos
+parts-progress = Pasos
+part-front = Anverso
+part-back = Reverso
+part-passport-page = Página de datos
+part-selfie = Selfi
+part-done = enviado
+part-to-do = pendiente
+handoff-title = Continúe en su teléfono
+handoff-text = Escanee este código con la cámara de su teléfono o abra el enlace de abajo en su teléfono. El plazo sigue siendo el mismo.
+handoff-qr = Código QR del enlace para continuar la verificación en su teléfono
+handoff-link = Enlace para abrir en su teléfono (personal: no lo comparta)
+handoff-copy = Copiar el enlace
+handoff-copied = Enlace copiado.
+handoff-waiting = Esperando a su teléfono… Esta página se actualiza sola.
+handoff-button = Continuar en mi teléfono
+handoff-choice = Continuar en otro dispositivo
+handoff-back = Usar este dispositivo
+camera-denied-chrome-android = En Chrome (Android): toque el icono a la izquierda de la dirección, luego Permisos, y permita la cámara. Después inténtelo de nuevo.
+camera-denied-safari-ios = En Safari (iPhone): toque «aA» en la barra de direcciones, luego Ajustes del sitio web, y permita la cámara. Después inténtelo de nuevo.
+camera-denied-firefox = En Firefox: haga clic en el icono de cámara tachada a la izquierda de la dirección y quite el bloqueo. Después inténtelo de nuevo.
+camera-denied-desktop = En Chrome o Edge: haga clic en el icono de cámara de la barra de direcciones, elija Permitir siempre e inténtelo de nuevo.
+camera-ended = La cámara se ha detenido. Reiniciando…
+switch-camera = Cambiar de cámara
+torch-on = Encender la linterna
+torch-off = Apagar la linterna
+
+# Announced to screen readers at 10, 5 and 1 minute left.
+time-left-minutes = { $minutes ->
+    [one] Queda { $minutes } minuto.
+   *[other] Quedan { $minutes } minutos.
+}

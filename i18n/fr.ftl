@@ -1,0 +1,96 @@
+# idcapture — Français. One message per key; ids match i18n::Key (kebab-case).
+# Translators: keep the tone plain and direct; the shopper acts on these words.
+
+app-title = Vérification d'identité
+time-left = Temps restant
+time-warning = Moins de 5 minutes : terminez maintenant.
+welcome-title = Vérifions votre identité
+welcome-intro = Pour finaliser votre achat, photographiez votre pièce d'identité puis prenez un selfie. Cela prend environ 3 minutes.
+welcome-need-document = Votre carte d'identité, titre de séjour ou passeport, en cours de validité.
+welcome-need-camera = La caméra de votre téléphone ou de votre ordinateur.
+welcome-need-hour = Vous disposez d'une heure à partir de maintenant. Passé ce délai, l'achat est annulé et le montant initial remboursé.
+welcome-start = Commencer
+choose-title = Quel document allez-vous photographier ?
+choose-id-card = Carte nationale d'identité
+choose-residence-permit = Titre de séjour
+choose-passport = Passeport
+back = Retour
+capture-front-title = Photographiez le recto du document
+capture-back-title = Photographiez le verso du document
+capture-passport-title = Photographiez la page d'identité du passeport
+capture-selfie-title = Prenez un selfie
+capture-document-hint = Posez le document sur une surface sombre et unie, placez-le entier dans le cadre, sans reflet.
+capture-selfie-hint = Placez votre visage dans l'ovale. Le document ne doit pas apparaître sur la photo.
+camera-preview = Aperçu de la caméra
+camera-starting = Démarrage de la caméra…
+shutter = Prendre la photo
+review-title = Vérifiez la photo
+review-check = Le texte est-il lisible, sans flou ni reflet, et le document entier ?
+review-photo = Photo que vous venez de prendre
+retake = Reprendre
+use-photo = Utiliser cette photo
+sending-title = Envoi en cours
+sending-progress = Progression de l'envoi
+done-title = C'est terminé
+done-text = Merci ! Vos photos ont été transmises. Vous pouvez revenir à votre achat.
+expired-title = Achat annulé
+expired-text = Le délai d'une heure est dépassé : l'achat est annulé et le montant initial vous sera remboursé.
+cancelled-title = Vérification annulée
+cancelled-text = La vérification a été annulée. Aucune photo n'a été conservée sur cet appareil.
+session-error-title = Impossible d'ouvrir la vérification
+session-missing = Ce lien de vérification est incomplet. Revenez à votre achat et relancez la vérification.
+session-unreadable = La vérification n'a pas pu être chargée. Vérifiez votre connexion puis réessayez.
+camera-denied = L'accès à la caméra a été refusé. Autorisez la caméra pour ce site dans les réglages du navigateur, puis réessayez.
+camera-not-found = Aucune caméra n'a été trouvée sur cet appareil. Utilisez un téléphone ou un ordinateur équipé d'une caméra.
+camera-busy = La caméra est utilisée par une autre application. Fermez-la, puis réessayez.
+camera-blocked = La page du marchand n'autorise pas l'accès à la caméra. Ouvrez la vérification sur votre téléphone.
+camera-insecure = La caméra n'est disponible que sur une connexion sécurisée (https).
+camera-overconstrained = La caméra ne permet pas ce réglage. Nouvel essai avec des réglages simplifiés…
+camera-failed = La caméra n'a pas pu démarrer. Réessayez.
+retry = Réessayer
+upload-failed = L'envoi a échoué. Vos photos sont conservées : réessayez.
+upload-retrying = Connexion instable, nouvel essai d'envoi…
+offline = Vous êtes hors ligne. L'envoi reprendra dès le retour de la connexion.
+reasons-title = Cette photo risque d'être refusée :
+reason-blur = La photo est floue : tenez l'appareil immobile et laissez-le faire la mise au point.
+reason-glare = Un reflet cache une partie du document : inclinez-le légèrement ou éloignez-vous de la lumière.
+reason-too-dark = La photo est trop sombre : placez-vous dans un endroit plus éclairé.
+reason-too-small = Le document est trop loin : rapprochez-vous pour qu'il remplisse le cadre.
+reason-cut-off = Le document est coupé : reculez un peu pour qu'il apparaisse en entier.
+reason-no-document = Aucun document n'est visible : placez-le dans le cadre, sur une surface sombre et unie.
+reason-not-original = Photographiez le document original, pas un écran ni une photocopie.
+reason-no-face = Aucun visage n'est visible : placez votre visage dans l'ovale, face à la caméra.
+reason-multiple-faces = Plusieurs visages sont visibles : vous devez être seul(e) sur la photo.
+reason-document-in-selfie = Retirez le document : il ne doit pas apparaître sur le selfie.
+use-anyway = Utiliser quand même
+parts-progress = Étapes
+part-front = Recto
+part-back = Verso
+part-passport-page = Page d'identité
+part-selfie = Selfie
+part-done = envoyé
+part-to-do = à faire
+handoff-title = Continuez sur votre téléphone
+handoff-text = Scannez ce code avec l'appareil photo de votre téléphone, ou ouvrez le lien ci-dessous sur votre téléphone. Le délai reste le même.
+handoff-qr = QR code du lien pour continuer la vérification sur votre téléphone
+handoff-link = Lien à ouvrir sur votre téléphone (personnel : ne le partagez pas)
+handoff-copy = Copier le lien
+handoff-copied = Lien copié.
+handoff-waiting = En attente de votre téléphone… Cette page se met à jour toute seule.
+handoff-button = Continuer sur mon téléphone
+handoff-choice = Continuer sur un autre appareil
+handoff-back = Utiliser cet appareil
+camera-denied-chrome-android = Sur Chrome (Android) : touchez l'icône à gauche de l'adresse, puis Autorisations, et autorisez la caméra. Puis réessayez.
+camera-denied-safari-ios = Sur Safari (iPhone) : touchez « aA » dans la barre d'adresse, puis Réglages du site web, et autorisez la caméra. Puis réessayez.
+camera-denied-firefox = Sur Firefox : cliquez sur l'icône de caméra barrée à gauche de l'adresse et retirez le blocage. Puis réessayez.
+camera-denied-desktop = Sur Chrome ou Edge : cliquez sur l'icône de caméra dans la barre d'adresse, choisissez Toujours autoriser, puis réessayez.
+camera-ended = La caméra s'est arrêtée. Redémarrage…
+switch-camera = Changer de caméra
+torch-on = Allumer la lampe
+torch-off = Éteindre la lampe
+
+# Announced to screen readers at 10, 5 and 1 minute left.
+time-left-minutes = { $minutes ->
+    [one] Il reste { $minutes } minute.
+   *[other] Il reste { $minutes } minutes.
+}

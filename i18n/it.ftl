@@ -1,0 +1,96 @@
+# idcapture — Italiano. One message per key; ids match i18n::Key (kebab-case).
+# Translators: keep the tone plain and direct; the shopper acts on these words.
+
+app-title = Verifica dell'identità
+time-left = Tempo rimanente
+time-warning = Mancano meno di 5 minuti: completi ora.
+welcome-title = Verifichiamo la sua identità
+welcome-intro = Per completare l'acquisto, fotografi il suo documento d'identità e poi si scatti un selfie. Ci vogliono circa 3 minuti.
+welcome-need-document = La sua carta d'identità, permesso di soggiorno o passaporto in corso di validità.
+welcome-need-camera = La fotocamera del telefono o del computer.
+welcome-need-hour = Ha un'ora a partire da adesso. Trascorso questo tempo, l'acquisto viene annullato e l'importo iniziale rimborsato.
+welcome-start = Inizia
+choose-title = Quale documento fotograferà?
+choose-id-card = Carta d'identità
+choose-residence-permit = Permesso di soggiorno
+choose-passport = Passaporto
+back = Indietro
+capture-front-title = Fotografi il fronte del documento
+capture-back-title = Fotografi il retro del documento
+capture-passport-title = Fotografi la pagina dei dati del passaporto
+capture-selfie-title = Si scatti un selfie
+capture-document-hint = Appoggi il documento su una superficie scura e uniforme, tutto dentro la cornice e senza riflessi.
+capture-selfie-hint = Metta il viso nell'ovale. Il documento non deve comparire nella foto.
+camera-preview = Anteprima della fotocamera
+camera-starting = Avvio della fotocamera…
+shutter = Scatta la foto
+review-title = Controlli la foto
+review-check = Il testo è leggibile, senza sfocature né riflessi, e il documento è intero?
+review-photo = La foto appena scattata
+retake = Rifai
+use-photo = Usa questa foto
+sending-title = Invio in corso
+sending-progress = Avanzamento dell'invio
+done-title = Fatto
+done-text = Grazie! Le foto sono state inviate. Può tornare al suo acquisto.
+expired-title = Acquisto annullato
+expired-text = Il limite di un'ora è scaduto: l'acquisto è annullato e l'importo iniziale le sarà rimborsato.
+cancelled-title = Verifica annullata
+cancelled-text = La verifica è stata annullata. Nessuna foto è stata conservata su questo dispositivo.
+session-error-title = Impossibile aprire la verifica
+session-missing = Questo link di verifica è incompleto. Torni al suo acquisto e riavvii la verifica.
+session-unreadable = Non è stato possibile caricare la verifica. Controlli la connessione e riprovi.
+camera-denied = L'accesso alla fotocamera è stato negato. Consenta la fotocamera per questo sito nelle impostazioni del browser, poi riprovi.
+camera-not-found = Nessuna fotocamera trovata su questo dispositivo. Usi un telefono o un computer con fotocamera.
+camera-busy = La fotocamera è usata da un'altra app. La chiuda, poi riprovi.
+camera-blocked = La pagina del commerciante non consente l'accesso alla fotocamera. Apra la verifica sul telefono.
+camera-insecure = La fotocamera è disponibile solo con una connessione sicura (https).
+camera-overconstrained = La fotocamera non supporta questa impostazione. Nuovo tentativo con impostazioni semplificate…
+camera-failed = Non è stato possibile avviare la fotocamera. Riprovi.
+retry = Riprova
+upload-failed = L'invio non è riuscito. Le foto sono conservate: riprovi.
+upload-retrying = Connessione instabile, nuovo tentativo di invio…
+offline = È offline. L'invio riprenderà appena tornerà la connessione.
+reasons-title = Questa foto potrebbe essere rifiutata:
+reason-blur = La foto è sfocata: tenga fermo il dispositivo e lo lasci mettere a fuoco.
+reason-glare = Un riflesso copre parte del documento: lo inclini un poco o si allontani dalla luce.
+reason-too-dark = La foto è troppo scura: si sposti in un luogo più illuminato.
+reason-too-small = Il documento è troppo lontano: si avvicini perché riempia la cornice.
+reason-cut-off = Il documento è tagliato: si allontani un poco perché si veda intero.
+reason-no-document = Nessun documento visibile: lo metta nella cornice, su una superficie scura e uniforme.
+reason-not-original = Fotografi il documento originale, non uno schermo né una fotocopia.
+reason-no-face = Nessun viso visibile: metta il viso nell'ovale, di fronte alla fotocamera.
+reason-multiple-faces = Sono visibili più visi: nella foto deve esserci solo lei.
+reason-document-in-selfie = Tolga il documento: non deve comparire nel selfie.
+use-anyway = Usala comunque
+parts-progress = Passaggi
+part-front = Fronte
+part-back = Retro
+part-passport-page = Pagina dei dati
+part-selfie = Selfie
+part-done = inviato
+part-to-do = da fare
+handoff-title = Continui sul telefono
+handoff-text = Inquadri questo codice con la fotocamera del telefono, oppure apra il link qui sotto sul telefono. Il limite di tempo resta lo stesso.
+handoff-qr = Codice QR del link per continuare la verifica sul telefono
+handoff-link = Link da aprire sul telefono (personale: non lo condivida)
+handoff-copy = Copia il link
+handoff-copied = Link copiato.
+handoff-waiting = In attesa del telefono… Questa pagina si aggiorna da sola.
+handoff-button = Continua sul mio telefono
+handoff-choice = Continua su un altro dispositivo
+handoff-back = Usa questo dispositivo
+camera-denied-chrome-android = Su Chrome (Android): tocchi l'icona a sinistra dell'indirizzo, poi Autorizzazioni, e consenta la fotocamera. Poi riprovi.
+camera-denied-safari-ios = Su Safari (iPhone): tocchi «aA» nella barra degli indirizzi, poi Impostazioni sito web, e consenta la fotocamera. Poi riprovi.
+camera-denied-firefox = Su Firefox: faccia clic sull'icona della fotocamera barrata a sinistra dell'indirizzo e rimuova il blocco. Poi riprovi.
+camera-denied-desktop = Su Chrome o Edge: faccia clic sull'icona della fotocamera nella barra degli indirizzi, scelga Consenti sempre, poi riprovi.
+camera-ended = La fotocamera si è fermata. Riavvio…
+switch-camera = Cambia fotocamera
+torch-on = Accendi la torcia
+torch-off = Spegni la torcia
+
+# Announced to screen readers at 10, 5 and 1 minute left.
+time-left-minutes = { $minutes ->
+    [one] Manca { $minutes } minuto.
+   *[other] Mancano { $minutes } minuti.
+}

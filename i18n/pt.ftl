@@ -1,0 +1,96 @@
+# idcapture — Português. One message per key; ids match i18n::Key (kebab-case).
+# Translators: keep the tone plain and direct; the shopper acts on these words.
+
+app-title = Verificação de identidade
+time-left = Tempo restante
+time-warning = Faltam menos de 5 minutos: termine agora.
+welcome-title = Vamos verificar a sua identidade
+welcome-intro = Para concluir a sua compra, fotografe o seu documento de identificação e depois tire uma selfie. Demora cerca de 3 minutos.
+welcome-need-document = O seu cartão de cidadão, autorização de residência ou passaporte válido.
+welcome-need-camera = A câmara do seu telemóvel ou do seu computador.
+welcome-need-hour = Dispõe de uma hora a partir de agora. Depois desse prazo, a compra é cancelada e o montante inicial reembolsado.
+welcome-start = Começar
+choose-title = Que documento vai fotografar?
+choose-id-card = Cartão de identificação
+choose-residence-permit = Autorização de residência
+choose-passport = Passaporte
+back = Voltar
+capture-front-title = Fotografe a frente do documento
+capture-back-title = Fotografe o verso do documento
+capture-passport-title = Fotografe a página de identificação do passaporte
+capture-selfie-title = Tire uma selfie
+capture-document-hint = Pouse o documento numa superfície escura e lisa, inteiro dentro da moldura e sem reflexos.
+capture-selfie-hint = Coloque o rosto dentro da oval. O documento não pode aparecer na fotografia.
+camera-preview = Pré-visualização da câmara
+camera-starting = A iniciar a câmara…
+shutter = Tirar a fotografia
+review-title = Verifique a fotografia
+review-check = O texto está legível, sem desfocagem nem reflexos, e o documento está inteiro?
+review-photo = A fotografia que acabou de tirar
+retake = Repetir
+use-photo = Usar esta fotografia
+sending-title = A enviar
+sending-progress = Progresso do envio
+done-title = Concluído
+done-text = Obrigado! As suas fotografias foram enviadas. Pode voltar à sua compra.
+expired-title = Compra cancelada
+expired-text = O prazo de uma hora foi ultrapassado: a compra é cancelada e o montante inicial ser-lhe-á reembolsado.
+cancelled-title = Verificação cancelada
+cancelled-text = A verificação foi cancelada. Nenhuma fotografia ficou guardada neste dispositivo.
+session-error-title = Não é possível abrir a verificação
+session-missing = Este link de verificação está incompleto. Volte à sua compra e reinicie a verificação.
+session-unreadable = Não foi possível carregar a verificação. Verifique a ligação e tente novamente.
+camera-denied = O acesso à câmara foi recusado. Autorize a câmara para este site nas definições do navegador e tente novamente.
+camera-not-found = Não foi encontrada nenhuma câmara neste dispositivo. Use um telemóvel ou um computador com câmara.
+camera-busy = A câmara está a ser usada por outra aplicação. Feche-a e tente novamente.
+camera-blocked = A página do comerciante não permite o acesso à câmara. Abra a verificação no seu telemóvel.
+camera-insecure = A câmara só está disponível numa ligação segura (https).
+camera-overconstrained = A câmara não suporta esta definição. Nova tentativa com definições simplificadas…
+camera-failed = Não foi possível iniciar a câmara. Tente novamente.
+retry = Tentar novamente
+upload-failed = O envio falhou. As suas fotografias foram guardadas: tente novamente.
+upload-retrying = Ligação instável, nova tentativa de envio…
+offline = Está sem ligação. O envio será retomado assim que a ligação voltar.
+reasons-title = Esta fotografia pode ser recusada:
+reason-blur = A fotografia está desfocada: mantenha o dispositivo imóvel e deixe-o focar.
+reason-glare = Um reflexo esconde parte do documento: incline-o ligeiramente ou afaste-se da luz.
+reason-too-dark = A fotografia está demasiado escura: procure um local mais iluminado.
+reason-too-small = O documento está demasiado longe: aproxime-se para que preencha a moldura.
+reason-cut-off = O documento está cortado: afaste-se um pouco para que apareça inteiro.
+reason-no-document = Nenhum documento visível: coloque-o na moldura, numa superfície escura e lisa.
+reason-not-original = Fotografe o documento original, não um ecrã nem uma fotocópia.
+reason-no-face = Nenhum rosto visível: coloque o rosto na oval, de frente para a câmara.
+reason-multiple-faces = Vários rostos visíveis: deve estar sozinho(a) na fotografia.
+reason-document-in-selfie = Retire o documento: não pode aparecer na selfie.
+use-anyway = Usar mesmo assim
+parts-progress = Passos
+part-front = Frente
+part-back = Verso
+part-passport-page = Página de identificação
+part-selfie = Selfie
+part-done = enviado
+part-to-do = por fazer
+handoff-title = Continue no seu telemóvel
+handoff-text = Leia este código com a câmara do seu telemóvel ou abra o link abaixo no telemóvel. O prazo mantém-se.
+handoff-qr = Código QR do link para continuar a verificação no seu telemóvel
+handoff-link = Link para abrir no seu telemóvel (pessoal: não o partilhe)
+handoff-copy = Copiar o link
+handoff-copied = Link copiado.
+handoff-waiting = À espera do seu telemóvel… Esta página atualiza-se sozinha.
+handoff-button = Continuar no meu telemóvel
+handoff-choice = Continuar noutro dispositivo
+handoff-back = Usar este dispositivo
+camera-denied-chrome-android = No Chrome (Android): toque no ícone à esquerda do endereço, depois em Autorizações, e autorize a câmara. Depois tente novamente.
+camera-denied-safari-ios = No Safari (iPhone): toque em «aA» na barra de endereço, depois em Definições do site, e autorize a câmara. Depois tente novamente.
+camera-denied-firefox = No Firefox: clique no ícone da câmara riscada à esquerda do endereço e retire o bloqueio. Depois tente novamente.
+camera-denied-desktop = No Chrome ou Edge: clique no ícone da câmara na barra de endereço, escolha Permitir sempre e tente novamente.
+camera-ended = A câmara parou. A reiniciar…
+switch-camera = Mudar de câmara
+torch-on = Ligar a lanterna
+torch-off = Desligar a lanterna
+
+# Announced to screen readers at 10, 5 and 1 minute left.
+time-left-minutes = { $minutes ->
+    [one] Falta { $minutes } minuto.
+   *[other] Faltam { $minutes } minutos.
+}
