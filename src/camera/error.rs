@@ -60,9 +60,90 @@ impl CameraError {
     }
 }
 
+/// Browser families whose camera settings differ (for the "how to allow
+/// the camera again" instructions after a refusal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Browser {
+    ChromeAndroid,
+    SafariIos,
+    Firefox,
+    /// Chrome, Edge and other Chromium browsers on a computer.
+    Desktop,
+}
+
+/// The browser family from a user-agent string (only to pick instructions;
+/// nothing else depends on it).
+pub fn browser_family(ua: &str) -> Browser {
+    let ios = ua.contains("iPhone") || ua.contains("iPad") || ua.contains("iPod");
+    if ios {
+        // Every iOS browser uses Safari's engine and Safari's site settings.
+        Browser::SafariIos
+    } else if ua.contains("Firefox/") {
+        Browser::Firefox
+    } else if ua.contains("Android") {
+        Browser::ChromeAndroid
+    } else {
+        Browser::Desktop
+    }
+}
+
+/// How to allow the camera again in that browser.
+pub fn denied_help(b: Browser) -> Key {
+    match b {
+        Browser::ChromeAndroid => Key::CameraDeniedChromeAndroid,
+        Browser::SafariIos => Key::CameraDeniedSafariIos,
+        Browser::Firefox => Key::CameraDeniedFirefox,
+        Browser::Desktop => Key::CameraDeniedDesktop,
+    }
+}
+
+/// Among the cameras (id, label), the phone's main rear camera: a rear one
+/// whose label does not say ultra-wide, telephoto, macro or depth. Labels
+/// are known only after permission; with none, the browser's choice stands.
+pub fn pick_main_rear(cameras: &[(String, String)]) -> Option<String> {
+    let rear = |l: &str| {
+        let l = l.to_lowercase();
+        ["back", "rear", "environment", "arrière", "trasera", "posteriore", "traseira"].iter().any(|w| l.contains(w))
+    };
+    let special = |l: &str| {
+        let l = l.to_lowercase();
+        ["ultra", "wide", "tele", "macro", "depth", "0.5", "zoom"].iter().any(|w| l.contains(w))
+    };
+    cameras.iter().find(|(_, l)| rear(l) && !special(l)).map(|(id, _)| id.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn browsers_for_the_instructions() {
+        let pixel = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36";
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/120.0 Mobile/15E148 Safari/604.1";
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0";
+        assert_eq!(browser_family(pixel), Browser::ChromeAndroid);
+        assert_eq!(browser_family(iphone), Browser::SafariIos);
+        assert_eq!(browser_family(firefox), Browser::Firefox);
+        assert_eq!(browser_family(edge), Browser::Desktop);
+        assert_eq!(denied_help(Browser::SafariIos), Key::CameraDeniedSafariIos);
+    }
+
+    #[test]
+    fn the_main_rear_camera_is_preferred() {
+        let cams = |v: &[&str]| v.iter().enumerate().map(|(i, l)| (i.to_string(), l.to_string())).collect::<Vec<_>>();
+        assert_eq!(
+            pick_main_rear(&cams(&[
+                "camera2 1, facing front",
+                "camera2 2, facing back ultra wide",
+                "camera2 0, facing back"
+            ])),
+            Some("2".into())
+        );
+        assert_eq!(pick_main_rear(&cams(&["Back Telephoto Camera", "Back Camera"])), Some("1".into()));
+        assert_eq!(pick_main_rear(&cams(&["Integrated Webcam"])), None);
+        assert_eq!(pick_main_rear(&cams(&["", ""])), None);
+    }
 
     #[test]
     fn every_exception_name_maps_to_a_message() {

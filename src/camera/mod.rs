@@ -4,12 +4,12 @@
 //! JPEG in the browser.
 
 mod error;
-pub use error::CameraError;
+pub use error::{browser_family, denied_help, pick_main_rear, Browser, CameraError};
 
 #[cfg(target_arch = "wasm32")]
 mod web;
 #[cfg(target_arch = "wasm32")]
-pub use web::{camera_policy_blocks, still_jpeg, CameraStream, Still};
+pub use web::{camera_policy_blocks, list_cameras, still_jpeg, CameraStream, Still};
 
 /// Which camera a step needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,10 +24,23 @@ pub enum Facing {
 /// camera at 1920x1080 ideally (never required: a webcam that cannot gets its
 /// best); after an `OverconstrainedError` only the facing is asked for.
 pub fn video_constraints(facing: Facing, relaxed: bool) -> String {
+    video_constraints_for(facing, relaxed, None)
+}
+
+/// The same, for one camera chosen by id (switching, or the main rear one).
+pub fn video_constraints_for(facing: Facing, relaxed: bool, device: Option<&str>) -> String {
     let mode = match facing {
         Facing::Environment => "environment",
         Facing::User => "user",
     };
+    if let Some(id) = device {
+        let id = serde_json::to_string(id).unwrap_or_else(|_| "\"\"".into());
+        return if relaxed {
+            format!(r#"{{"deviceId":{{"exact":{id}}}}}"#)
+        } else {
+            format!(r#"{{"deviceId":{{"exact":{id}}},"width":{{"ideal":1920}},"height":{{"ideal":1080}}}}"#)
+        };
+    }
     if relaxed {
         format!(r#"{{"facingMode":"{mode}"}}"#)
     } else {
@@ -47,5 +60,8 @@ mod tests {
         let r: serde_json::Value = serde_json::from_str(&video_constraints(Facing::User, true)).unwrap();
         assert_eq!(r["facingMode"], "user");
         assert!(r.get("width").is_none());
+        let d: serde_json::Value =
+            serde_json::from_str(&video_constraints_for(Facing::Environment, false, Some("a\"b"))).unwrap();
+        assert_eq!(d["deviceId"]["exact"], "a\"b");
     }
 }

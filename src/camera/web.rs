@@ -1,6 +1,6 @@
 //! Browser side of the camera.
 
-use super::{video_constraints, CameraError, Facing};
+use super::{video_constraints_for, CameraError, Facing};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -47,8 +47,13 @@ pub struct CameraStream {
 }
 
 impl CameraStream {
-    /// Ask for a camera.
+    /// Ask for a camera (a given one by id, or the browser's pick for the facing).
     pub async fn open(facing: Facing) -> Result<CameraStream, CameraError> {
+        Self::open_device(facing, None).await
+    }
+
+    /// Ask for a camera, optionally a given device.
+    pub async fn open_device(facing: Facing, device: Option<&str>) -> Result<CameraStream, CameraError> {
         let window = web_sys::window().ok_or_else(|| CameraError::Failed("no window".into()))?;
         if !window.is_secure_context() {
             return Err(CameraError::Insecure);
@@ -61,7 +66,7 @@ impl CameraStream {
         for relaxed in [false, true] {
             let c = MediaStreamConstraints::new();
             c.set_audio(&JsValue::FALSE);
-            let video = js_sys::JSON::parse(&video_constraints(facing, relaxed))
+            let video = js_sys::JSON::parse(&video_constraints_for(facing, relaxed, device))
                 .map_err(|_| CameraError::Failed("constraints".into()))?;
             c.set_video(&video);
             let promise =
@@ -87,6 +92,76 @@ impl CameraStream {
     pub fn stream(&self) -> &MediaStream {
         &self.stream
     }
+
+    /// The video track.
+    pub fn track(&self) -> Option<MediaStreamTrack> {
+        self.stream.get_video_tracks().get(0).dyn_into::<MediaStreamTrack>().ok()
+    }
+
+    /// The track's device id, if the browser says.
+    pub fn device_id(&self) -> Option<String> {
+        let settings = self.track()?.get_settings();
+        js_sys::Reflect::get(&settings, &"deviceId".into()).ok()?.as_string()
+    }
+
+    fn capability(&self, name: &str) -> JsValue {
+        let Some(track) = self.track() else { return JsValue::UNDEFINED };
+        let Ok(f) = js_sys::Reflect::get(&track, &"getCapabilities".into()) else { return JsValue::UNDEFINED };
+        let Ok(f) = f.dyn_into::<js_sys::Function>() else { return JsValue::UNDEFINED };
+        f.call0(&track).ok().and_then(|c| js_sys::Reflect::get(&c, &name.into()).ok()).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Whether the camera has a torch the page may switch.
+    pub fn has_torch(&self) -> bool {
+        self.capability("torch").as_bool() == Some(true)
+    }
+
+    fn apply_advanced(&self, json: &str) {
+        let (Some(track), Ok(c)) = (self.track(), js_sys::JSON::parse(json)) else { return };
+        if let Ok(f) =
+            js_sys::Reflect::get(&track, &"applyConstraints".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+        {
+            if let Ok(p) = f.call1(&track, &c) {
+                // Unsupported settings reject; nothing depends on them.
+                if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = JsFuture::from(p).await;
+                    });
+                }
+            }
+        }
+    }
+
+    /// Switch the torch on or off.
+    pub fn set_torch(&self, on: bool) {
+        self.apply_advanced(&format!(r#"{{"advanced":[{{"torch":{on}}}]}}"#));
+    }
+
+    /// Continuous autofocus where the camera offers it (documents are close).
+    pub fn prefer_continuous_focus(&self) {
+        let modes = self.capability("focusMode");
+        if js_sys::Array::is_array(&modes) && js_sys::Array::from(&modes).includes(&"continuous".into(), 0) {
+            self.apply_advanced(r#"{"advanced":[{"focusMode":"continuous"}]}"#);
+        }
+    }
+}
+
+/// The cameras as (device id, label); labels are empty before permission.
+pub async fn list_cameras() -> Vec<(String, String)> {
+    let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else { return Vec::new() };
+    let Ok(p) = devices.enumerate_devices() else { return Vec::new() };
+    let Ok(list) = JsFuture::from(p).await else { return Vec::new() };
+    js_sys::Array::from(&list)
+        .iter()
+        .filter(|d| {
+            js_sys::Reflect::get(d, &"kind".into()).ok().and_then(|k| k.as_string()).as_deref() == Some("videoinput")
+        })
+        .map(|d| {
+            let get =
+                |k: &str| js_sys::Reflect::get(&d, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            (get("deviceId"), get("label"))
+        })
+        .collect()
 }
 
 impl Drop for CameraStream {

@@ -3,10 +3,13 @@
 //! the screen appears and released (tracks stopped) when it goes.
 
 use super::heading::Heading;
-use crate::camera::{still_jpeg, CameraError, CameraStream, Facing, Still};
+use crate::camera::{
+    browser_family, denied_help, list_cameras, pick_main_rear, still_jpeg, CameraError, CameraStream, Facing, Still,
+};
 use crate::checks::{check_still, prefetch_face_model, Report};
 use crate::flow::{DocumentType, Part, Step};
 use crate::i18n::{t, Key};
+use gloo::events::EventListener;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -26,6 +29,8 @@ pub struct CaptureProps {
 #[derive(Clone, PartialEq)]
 enum Status {
     Starting,
+    /// The track ended by itself; the camera is being reopened.
+    Restarting,
     Live,
     Failed(CameraError),
 }
@@ -39,17 +44,35 @@ fn title(part: Part, document: DocumentType) -> Key {
     }
 }
 
+/// A counter that only goes up: the effect re-runs (camera reopened) on
+/// each bump, and closures created once can bump it without a stale value.
+#[derive(Default, PartialEq)]
+struct Counter(u32);
+
+impl Reducible for Counter {
+    type Action = ();
+    fn reduce(self: Rc<Self>, _: ()) -> Rc<Self> {
+        Rc::new(Counter(self.0 + 1))
+    }
+}
+
 #[function_component(Capture)]
 pub fn capture(p: &CaptureProps) -> Html {
     let video = use_node_ref();
     let status = use_state(|| Status::Starting);
     let camera = use_mut_ref(|| None::<CameraStream>);
-    let attempt = use_state(|| 0u32);
+    let ended = use_mut_ref(|| None::<EventListener>);
+    let attempt = use_reducer(Counter::default);
+    let device = use_state(|| None::<String>);
+    let cameras = use_state(Vec::<(String, String)>::new);
+    let torch = use_state(|| None::<bool>);
     let busy = use_state(|| false);
     {
         let (video, status, camera, on_error) =
             (video.clone(), status.clone(), camera.clone(), p.on_camera_error.clone());
-        use_effect_with((p.part, *attempt), move |(part, _)| {
+        let (ended, attempt, device_state, cameras, torch) =
+            (ended.clone(), attempt.clone(), device.clone(), cameras.clone(), torch.clone());
+        use_effect_with((p.part, attempt.0, (*device).clone()), move |(part, _, device)| {
             let alive = Rc::new(Cell::new(true));
             let facing = if part.is_selfie() { Facing::User } else { Facing::Environment };
             if part.is_selfie() {
@@ -59,9 +82,9 @@ pub fn capture(p: &CaptureProps) -> Html {
             }
             status.set(Status::Starting);
             {
-                let (alive, camera) = (alive.clone(), camera.clone());
+                let (alive, camera, device, ended) = (alive.clone(), camera.clone(), device.clone(), ended.clone());
                 spawn_local(async move {
-                    match CameraStream::open(facing).await {
+                    match CameraStream::open_device(facing, device.as_deref()).await {
                         // The screen went away meanwhile: the stream drops here.
                         Ok(_) if !alive.get() => {}
                         Ok(stream) => {
@@ -69,8 +92,31 @@ pub fn capture(p: &CaptureProps) -> Html {
                                 v.set_src_object(Some(stream.stream()));
                                 let _ = v.play();
                             }
+                            stream.prefer_continuous_focus();
+                            torch.set(stream.has_torch().then_some(false));
+                            // A track that ends by itself (camera unplugged,
+                            // taken by another app, OS interruption): restart.
+                            *ended.borrow_mut() = stream.track().map(|t| {
+                                let (status, attempt) = (status.clone(), attempt.clone());
+                                EventListener::new(&t, "ended", move |_| {
+                                    status.set(Status::Restarting);
+                                    attempt.dispatch(());
+                                })
+                            });
+                            let current = stream.device_id();
                             *camera.borrow_mut() = Some(stream);
                             status.set(Status::Live);
+                            // With labels now known, prefer the main rear
+                            // camera over an ultra-wide or telephoto one.
+                            let list = list_cameras().await;
+                            if facing == Facing::Environment && device.is_none() {
+                                if let Some(main) = pick_main_rear(&list) {
+                                    if Some(&main) != current.as_ref() && alive.get() {
+                                        device_state.set(Some(main));
+                                    }
+                                }
+                            }
+                            cameras.set(list);
                         }
                         Err(e) if alive.get() => {
                             on_error.emit(e.clone());
@@ -82,6 +128,7 @@ pub fn capture(p: &CaptureProps) -> Html {
             }
             move || {
                 alive.set(false);
+                ended.borrow_mut().take();
                 // Stops every track: nothing keeps the camera after this screen.
                 camera.borrow_mut().take();
             }
@@ -91,23 +138,39 @@ pub fn capture(p: &CaptureProps) -> Html {
     // locked screen) and restarted when it is shown again.
     {
         let (camera, attempt) = (camera.clone(), attempt.clone());
-        // A counter of our own: the state handle captured here would read
-        // the value of the first render forever.
-        let restarts = std::rc::Rc::new(Cell::new(1000u32));
         use_effect_with((), move |_| {
             let doc = web_sys::window().and_then(|w| w.document()).expect("a document");
             let d2 = doc.clone();
-            let listener = gloo::events::EventListener::new(&doc, "visibilitychange", move |_| {
+            let listener = EventListener::new(&doc, "visibilitychange", move |_| {
                 if d2.hidden() {
                     camera.borrow_mut().take();
                 } else if camera.borrow().is_none() {
-                    restarts.set(restarts.get() + 1);
-                    attempt.set(restarts.get());
+                    attempt.dispatch(());
                 }
             });
             move || drop(listener)
         });
     }
+    let switch_camera = {
+        let (cameras, device, camera) = (cameras.clone(), device.clone(), camera.clone());
+        Callback::from(move |_: MouseEvent| {
+            let current = camera.borrow().as_ref().and_then(|c| c.device_id()).or_else(|| (*device).clone());
+            let ids: Vec<&String> = cameras.iter().map(|(id, _)| id).collect();
+            let i = ids.iter().position(|id| Some(*id) == current.as_ref()).map_or(0, |i| (i + 1) % ids.len().max(1));
+            if let Some(next) = ids.get(i) {
+                device.set(Some((*next).clone()));
+            }
+        })
+    };
+    let toggle_torch = {
+        let (torch, camera) = (torch.clone(), camera.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let (Some(on), Some(c)) = (*torch, camera.borrow().as_ref()) {
+                c.set_torch(!on);
+                torch.set(Some(!on));
+            }
+        })
+    };
     let shutter = {
         let (video, on_still, busy, part) = (video.clone(), p.on_still.clone(), busy.clone(), p.part);
         Callback::from(move |_: MouseEvent| {
@@ -132,7 +195,7 @@ pub fn capture(p: &CaptureProps) -> Html {
     };
     let retry = {
         let attempt = attempt.clone();
-        Callback::from(move |_: MouseEvent| attempt.set(*attempt + 1))
+        Callback::from(move |_: MouseEvent| attempt.dispatch(()))
     };
     let guide = match (p.part, p.document) {
         (Part::Selfie, _) => "guide oval",
@@ -144,17 +207,23 @@ pub fn capture(p: &CaptureProps) -> Html {
     html! {
         <section class="screen capture" data-screen={Step::Capture(p.part).name()}>
             <Heading text={t(title(p.part, p.document))} />
-            <p class="hint">{ t(hint) }</p>
+            <p class="hint" id="capture-hint">{ t(hint) }</p>
             <div class={if p.part.is_selfie() { "viewfinder mirrored" } else { "viewfinder" }}>
-                <video ref={video} playsinline=true muted=true autoplay=true aria-label={t(Key::CameraPreview)}></video>
+                <video ref={video} playsinline=true muted=true autoplay=true aria-label={t(Key::CameraPreview)} aria-describedby="capture-hint"></video>
                 <div class={guide} aria-hidden="true"></div>
                 if *status == Status::Starting {
                     <p class="camera-status" role="status">{ t(Key::CameraStarting) }</p>
+                }
+                if *status == Status::Restarting {
+                    <p class="camera-status" role="status">{ t(Key::CameraEnded) }</p>
                 }
             </div>
             if let Status::Failed(e) = &*status {
                 <div class="camera-error" role="alert" data-error={e.code()}>
                     <p>{ t(e.key()) }</p>
+                    if *e == CameraError::Denied {
+                        <p data-testid="denied-help">{ t(denied_help(browser_family(&user_agent()))) }</p>
+                    }
                     <div class="actions">
                         <button class="primary" onclick={retry}>{ t(Key::Retry) }</button>
                         <button class="secondary" onclick={p.on_handoff.reform(|_: MouseEvent| ())}>{ t(Key::HandoffButton) }</button>
@@ -162,7 +231,23 @@ pub fn capture(p: &CaptureProps) -> Html {
                 </div>
             } else {
                 <button class="primary shutter" onclick={shutter} disabled={!live || *busy}>{ t(Key::Shutter) }</button>
+                if live && (cameras.len() > 1 || torch.is_some()) {
+                    <div class="actions camera-controls">
+                        if cameras.len() > 1 {
+                            <button class="secondary" onclick={switch_camera}>{ t(Key::SwitchCamera) }</button>
+                        }
+                        if let Some(on) = *torch {
+                            <button class="secondary" aria-pressed={on.to_string()} onclick={toggle_torch}>
+                                { t(if on { Key::TorchOff } else { Key::TorchOn }) }
+                            </button>
+                        }
+                    </div>
+                }
             }
         </section>
     }
+}
+
+fn user_agent() -> String {
+    web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default()
 }

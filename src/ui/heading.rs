@@ -15,7 +15,12 @@ pub fn heading(p: &HeadingProps) -> Html {
         let node = node.clone();
         use_effect_with(p.text.clone(), move |_| {
             if let Some(h) = node.cast::<web_sys::HtmlElement>() {
-                let _ = h.focus();
+                // Without scrolling: inside a checkout's iframe, moving the
+                // merchant's page under the shopper's finger would be worse
+                // than the focus ring being a little out of view.
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = h.focus_with_options(&options);
             }
         });
     }

@@ -72,6 +72,13 @@ export async function launch(y4m) {
     "--disable-sync",
     "--disable-dev-shm-usage",
     "--use-fake-ui-for-media-stream",
+    // The capture iframe in the renderer of its parent, as Chrome on most
+    // phones runs it (full site isolation is a desktop default). Headless
+    // desktop Chromium hit-tests an out-of-process iframe asynchronously and
+    // sometimes drops a click sent just after the frame changes screen; the
+    // same-origin rules, CSP and permissions policy are the same either way.
+    "--disable-site-isolation-trials",
+    "--disable-features=IsolateOrigins,site-per-process",
   ];
   if (y4m) args.push("--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${y4m}`);
   return chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args });
@@ -84,10 +91,15 @@ export function recordRequests(page) {
   return urls;
 }
 
-/** Screenshot of the whole page, named after the screen. */
+/** Screenshot of what the shopper sees, named after the screen. Not
+ * `fullPage`: Chromium's full-page capture resizes the viewport, and with
+ * a cross-origin (out-of-process) iframe later clicks can miss their
+ * target. The capture iframe is scrolled into view instead. */
 export async function shot(page, name) {
   mkdirSync(SCREENS, { recursive: true });
-  await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
+  const frame = page.locator("iframe");
+  if (await frame.count()) await frame.first().scrollIntoViewIfNeeded().catch(() => {});
+  await page.screenshot({ path: join(SCREENS, `${name}.png`) });
 }
 
 /** axe on the page and its frames: returns the violations. */
