@@ -72,20 +72,7 @@ mod tests {
 
     #[test]
     fn every_reason_has_a_french_message() {
-        for r in [
-            Reason::Blur,
-            Reason::Glare,
-            Reason::TooDark,
-            Reason::TooSmall,
-            Reason::CutOff,
-            Reason::NoDocument,
-            Reason::Screen,
-            Reason::Screenshot,
-            Reason::Photocopy,
-            Reason::NoFace,
-            Reason::MultipleFaces,
-            Reason::DocumentInSelfie,
-        ] {
+        for r in Reason::ALL {
             assert!(!crate::i18n::fr(reason_key(r)).is_empty());
         }
     }

@@ -20,7 +20,7 @@ pub struct ReviewProps {
 
 #[function_component(Review)]
 pub fn review(p: &ReviewProps) -> Html {
-    let reasons: Vec<Reason> = p.report.reasons.iter().filter_map(|r| parse_reason(r)).collect();
+    let reasons: Vec<Reason> = p.report.reasons.iter().filter_map(|r| Reason::parse(r)).collect();
     let keys = messages(&reasons);
     let class = if p.part.is_selfie() { "still selfie" } else { "still" };
     html! {
@@ -49,24 +49,4 @@ pub fn review(p: &ReviewProps) -> Html {
             }
         </section>
     }
-}
-
-fn parse_reason(s: &str) -> Option<Reason> {
-    use Reason::*;
-    [
-        Blur,
-        Glare,
-        TooDark,
-        TooSmall,
-        CutOff,
-        NoDocument,
-        Screen,
-        Screenshot,
-        Photocopy,
-        NoFace,
-        MultipleFaces,
-        DocumentInSelfie,
-    ]
-    .into_iter()
-    .find(|r| r.as_str() == s)
 }

@@ -1,24 +1,13 @@
 // At the deadline the journey stops on the "achat annulé" screen, the host
 // hears `expired`, and the backend refuses late writes with 410.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, clip, shot, axe, DEMO, CAPTURE } from "./harness.mjs";
+import { suite, shot, axe, DEMO, CAPTURE } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch(clip("doc_good_001.jpg"));
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = suite();
 
 test("the countdown reaching zero cancels the purchase", async () => {
-  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
+  const context = await env.browser.newContext({ viewport: { width: 900, height: 1100 } });
   await context.clock.install();
   // Count live object URLs and camera tracks in every frame.
   await context.addInitScript(() => {

@@ -5,6 +5,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 
@@ -112,4 +113,44 @@ export async function axe(page) {
 export async function readSession(id, token) {
   const r = await fetch(`${CAPTURE}/api/sessions/${id}`, { headers: { authorization: `Bearer ${token}` } });
   return r.json();
+}
+
+/** Register the file's server and browsers: one with a fake camera fed from
+ * `fixture`, and with `noCamera` one without any camera. */
+export function suite({ fixture = "doc_good_001.jpg", noCamera = false } = {}) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch(clip(fixture));
+    if (noCamera) env.noCamBrowser = await launch(null);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.noCamBrowser?.close();
+    env.server?.stop();
+  });
+  return env;
+}
+
+/** Open the demo checkout, start the check, and return the page, the
+ * capture frame and the session's id and token (from the iframe's URL). */
+export async function openCheckout(context, query = "") {
+  const page = await context.newPage();
+  await page.goto(DEMO + "/" + query);
+  await page.click("#start");
+  const iframe = page.locator("iframe");
+  await iframe.waitFor();
+  const src = await iframe.getAttribute("src");
+  const frag = new URLSearchParams(src.split("#")[1]);
+  return { page, frame: page.frameLocator("iframe"), id: frag.get("session"), token: frag.get("token"), src };
+}
+
+/** Wait for a screen of the capture; on failure say what is shown instead. */
+export async function at(frame, name, timeout = 20000) {
+  try {
+    await frame.locator(`[data-screen="${name}"]`).waitFor({ timeout });
+  } catch (e) {
+    const text = await frame.locator("main").innerText().catch(() => "(no main)");
+    throw new Error(`screen ${name} not reached; showing: ${text.slice(0, 400)}`);
+  }
 }

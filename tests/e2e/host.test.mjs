@@ -1,27 +1,13 @@
 // The merchant's side: events in order, messages only to the parent origin,
 // foreign messages ignored, cancel from the host, an embed without the
 // camera permission explained, and the hand-off to a phone by QR code.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { devices } from "playwright-core";
-import { startServer, launch, clip, shot, axe, readSession, ROOT, DEMO, CAPTURE } from "./harness.mjs";
+import { suite, openCheckout as open, at, shot, axe, readSession, ROOT, DEMO, CAPTURE } from "./harness.mjs";
 
-let server;
-let camBrowser;
-let noCamBrowser;
-
-before(async () => {
-  server = await startServer();
-  camBrowser = await launch(clip("doc_good_001.jpg"));
-  noCamBrowser = await launch(null);
-});
-
-after(async () => {
-  await camBrowser?.close();
-  await noCamBrowser?.close();
-  server?.stop();
-});
+const env = suite({ noCamera: true });
 
 /** Record the target origin of every postMessage the capture frame makes. */
 async function instrument(context) {
@@ -40,17 +26,6 @@ async function instrument(context) {
   });
 }
 
-async function open(context, query = "") {
-  const page = await context.newPage();
-  await page.goto(DEMO + "/" + query);
-  await page.click("#start");
-  const src = await page.locator("iframe").getAttribute("src");
-  const frag = new URLSearchParams(src.split("#")[1]);
-  return { page, frame: page.frameLocator("iframe"), id: frag.get("session"), token: frag.get("token") };
-}
-
-const at = (frame, name, timeout = 20000) => frame.locator(`[data-screen="${name}"]`).waitFor({ timeout });
-
 async function capture(frame, part) {
   await at(frame, `capture_${part}`);
   await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
@@ -60,7 +35,7 @@ async function capture(frame, part) {
 }
 
 test("events in order, only to the parent origin; foreign messages change nothing", async () => {
-  const context = await camBrowser.newContext();
+  const context = await env.browser.newContext();
   await instrument(context);
   const { page, frame, id, token } = await open(context);
   await at(frame, "welcome");
@@ -100,7 +75,7 @@ test("events in order, only to the parent origin; foreign messages change nothin
 });
 
 test("the host can cancel; the capture says so", async () => {
-  const context = await camBrowser.newContext();
+  const context = await env.browser.newContext();
   const { page, frame, id, token } = await open(context);
   await at(frame, "welcome");
   await page.evaluate(() => window.idcapture.cancel());
@@ -112,7 +87,7 @@ test("the host can cancel; the capture says so", async () => {
 });
 
 test("an embed without the camera permission is explained, with an error code", async () => {
-  const context = await camBrowser.newContext();
+  const context = await env.browser.newContext();
   const { page, frame } = await open(context, "?nocamera");
   assert.equal(await page.locator("iframe").getAttribute("allow"), "fullscreen");
   await at(frame, "welcome");
@@ -129,7 +104,7 @@ test("an embed without the camera permission is explained, with an error code", 
 });
 
 test("no camera on the desktop: QR code to the phone, which finishes; the desktop follows", async () => {
-  const desktop = await noCamBrowser.newContext({ viewport: { width: 1200, height: 1000 } });
+  const desktop = await env.noCamBrowser.newContext({ viewport: { width: 1200, height: 1000 } });
   const { page, frame, id, token } = await open(desktop);
   await at(frame, "welcome");
   await frame.getByRole("button", { name: "Commencer" }).click();
@@ -142,7 +117,7 @@ test("no camera on the desktop: QR code to the phone, which finishes; the deskto
 
   // Decode the QR code from its pixels with jsQR.
   const png = await frame.locator('[data-testid="handoff-qr"]').screenshot();
-  const scratch = await (await noCamBrowser.newContext()).newPage();
+  const scratch = await (await env.noCamBrowser.newContext()).newPage();
   await scratch.setContent("<canvas id=c></canvas>");
   await scratch.addScriptTag({ path: resolve(ROOT, "node_modules/jsqr/dist/jsQR.js") });
   const decoded = await scratch.evaluate(async (b64) => {
@@ -161,7 +136,7 @@ test("no camera on the desktop: QR code to the phone, which finishes; the deskto
   assert.equal(await frame.locator('[data-testid="handoff-link"]').inputValue(), decoded);
 
   // The phone: touch, small screen, a camera.
-  const phone = await camBrowser.newContext({ ...devices["Pixel 5"] });
+  const phone = await env.browser.newContext({ ...devices["Pixel 5"] });
   const mobile = await phone.newPage();
   await mobile.goto(decoded);
   await mobile.locator('[data-screen="capture_front"]').waitFor({ timeout: 20000 });

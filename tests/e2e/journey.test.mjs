@@ -2,24 +2,13 @@
 // the capture app in a cross-origin iframe, a fake camera fed with a real
 // frame, every screen screenshotted and checked with axe, and the backend
 // holding exactly the parts, each at the camera's resolution.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, clip, shot, axe, readSession, recordRequests, DEMO, CAPTURE } from "./harness.mjs";
+import { suite, shot, axe, readSession, recordRequests, DEMO, CAPTURE } from "./harness.mjs";
 
-let server;
-let browser;
+const env = suite();
 const Y4M_W = 1280;
 const Y4M_H = 720;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch(clip("doc_good_001.jpg"));
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
 
 async function screen(page, frame, name, violations, prefix) {
   await frame.locator(`[data-screen="${name}"]`).waitFor({ timeout: 15000 });
@@ -32,7 +21,7 @@ async function screen(page, frame, name, violations, prefix) {
 }
 
 async function journey(document, parts) {
-  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
+  const context = await env.browser.newContext({ viewport: { width: 900, height: 1100 } });
   const page = await context.newPage();
   const urls = recordRequests(page);
   const firstScreen = [];

@@ -1,34 +1,12 @@
 // No capture lost to the network or a reload: uploads survive aborted
 // requests and an offline spell and store each part once with the bytes
 // sent; a reload at each step resumes there with the same deadline.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { startServer, launch, clip, readSession, DEMO, CAPTURE } from "./harness.mjs";
+import { suite, openCheckout as open, at, readSession, CAPTURE } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch(clip("doc_good_001.jpg"));
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-async function open(context) {
-  const page = await context.newPage();
-  await page.goto(DEMO + "/");
-  await page.click("#start");
-  const src = await page.locator("iframe").getAttribute("src");
-  const frag = new URLSearchParams(src.split("#")[1]);
-  return { page, frame: page.frameLocator("iframe"), id: frag.get("session"), token: frag.get("token") };
-}
-
-const at = (frame, name) => frame.locator(`[data-screen="${name}"]`).waitFor({ timeout: 20000 });
+const env = suite();
 
 async function shoot(frame, part) {
   await at(frame, `capture_${part}`);
@@ -44,7 +22,7 @@ async function keep(frame) {
 }
 
 test("aborted requests and a 10 s offline spell lose nothing and store each part once", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const sent = new Map(); // part -> set of sha256 of bodies the browser sent
   let puts = 0;
   let offlineDone = false;
@@ -91,7 +69,7 @@ test("aborted requests and a 10 s offline spell lose nothing and store each part
 });
 
 test("a reload at each step resumes there, with the same deadline", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const { page, frame, id, token } = await open(context);
   // Ten minutes gone on the server's clock since the session started: the
   // countdown must show ~50:00 after every reload, never 60:00 again.

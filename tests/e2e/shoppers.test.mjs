@@ -1,40 +1,12 @@
 // Every shopper: every screen in every language passes axe; the journey
 // works with the keyboard alone; phones in portrait and landscape; each
 // camera failure shows its message and a way forward.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { devices } from "playwright-core";
-import { startServer, launch, clip, shot, axe, DEMO, CAPTURE } from "./harness.mjs";
+import { suite, openCheckout as open, at, shot, axe, DEMO, CAPTURE } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch(clip("doc_good_001.jpg"));
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-async function open(context, query = "") {
-  const page = await context.newPage();
-  await page.goto(DEMO + "/" + query);
-  await page.click("#start");
-  await page.locator("iframe").waitFor();
-  return { page, frame: page.frameLocator("iframe") };
-}
-
-const at = async (frame, name) => {
-  try {
-    await frame.locator(`[data-screen="${name}"]`).waitFor({ timeout: 20000 });
-  } catch (e) {
-    const text = await frame.locator("main").innerText().catch(() => "(no main)");
-    throw new Error(`screen ${name} not reached; showing: ${text.slice(0, 400)}`);
-  }
-};
+const env = suite();
 
 /** The passport journey by selectors (names differ per language); calls
  * `each(name)` on every screen reached. */
@@ -62,7 +34,7 @@ async function passport(frame, each) {
 
 for (const lang of ["fr", "es", "it", "pt", "en"]) {
   test(`axe finds nothing on any screen in ${lang}`, async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const { page, frame } = await open(context, `?lang=${lang}`);
     const violations = [];
     const headings = [];
@@ -76,7 +48,7 @@ for (const lang of ["fr", "es", "it", "pt", "en"]) {
     assert.equal(htmlLang, lang);
     if (lang !== "fr") assert.notEqual(headings[0], "Vérifions votre identité", "translated");
     // The hand-off and expiry screens too.
-    const c2 = await browser.newContext();
+    const c2 = await env.browser.newContext();
     const second = await open(c2, `?lang=${lang}`);
     await at(second.frame, "welcome");
     await second.frame.locator(".welcome .actions button.secondary").click();
@@ -89,7 +61,7 @@ for (const lang of ["fr", "es", "it", "pt", "en"]) {
 }
 
 test("the whole journey with the keyboard alone", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   await page.goto(DEMO + "/");
   const frameOf = () => page.frames().find((f) => f.url().startsWith(CAPTURE));
@@ -133,7 +105,7 @@ for (const [name, device] of [
 ]) {
   test(`phone: ${name}`, async () => {
     const { defaultBrowserType, ...options } = device;
-    const context = await browser.newContext(options);
+    const context = await env.browser.newContext(options);
     const { page, frame } = await open(context);
     await passport(frame, async (screen) => {
       await shot(page, `${name}-${screen}`);
@@ -177,7 +149,7 @@ for (const [name, code, text] of [
   ["SecurityError", "camera_denied", /refusé/],
 ]) {
   test(`camera error ${name}: message, retry and hand-off`, async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     await failCamera(context, name, 1);
     const { page, frame } = await open(context);
     await toCapture(frame);
@@ -198,7 +170,7 @@ for (const [name, code, text] of [
 }
 
 test("camera error NotFoundError: straight to the hand-off", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await failCamera(context, "NotFoundError");
   const { page, frame } = await open(context);
   await toCapture(frame);
@@ -209,7 +181,7 @@ test("camera error NotFoundError: straight to the hand-off", async () => {
 });
 
 test("camera error OverconstrainedError: retried with relaxed constraints", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await failCamera(context, "OverconstrainedError", 1);
   const { page, frame } = await open(context);
   await toCapture(frame);
@@ -220,7 +192,7 @@ test("camera error OverconstrainedError: retried with relaxed constraints", asyn
 });
 
 test("a camera track that ends mid-capture is restarted", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await context.addInitScript(() => {
     if (!navigator.mediaDevices) return;
     const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);

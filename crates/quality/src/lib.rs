@@ -44,6 +44,27 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, documents' then selfies'.
+    pub const ALL: [Reason; 12] = [
+        Reason::Blur,
+        Reason::Glare,
+        Reason::TooDark,
+        Reason::TooSmall,
+        Reason::CutOff,
+        Reason::NoDocument,
+        Reason::Screen,
+        Reason::Screenshot,
+        Reason::Photocopy,
+        Reason::NoFace,
+        Reason::MultipleFaces,
+        Reason::DocumentInSelfie,
+    ];
+
+    /// The reason named `s` in the contract's vocabulary.
+    pub fn parse(s: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
     /// The contract's name for the reason.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -60,5 +81,19 @@ impl Reason {
             Reason::MultipleFaces => "multiple_faces",
             Reason::DocumentInSelfie => "document_in_selfie",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reason_names_round_trip_and_match_serde() {
+        for r in Reason::ALL {
+            assert_eq!(Reason::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()));
+        }
+        assert_eq!(Reason::parse("nope"), None);
     }
 }
