@@ -223,3 +223,58 @@ test("a camera track that ends mid-capture is restarted", async () => {
   await at(frame, "review_front");
   await context.close();
 });
+
+test("turning the phone keeps the capture working", async () => {
+  const { defaultBrowserType, ...pixel } = devices["Pixel 5"];
+  const context = await env.browser.newContext(pixel);
+  const { page, frame } = await open(context);
+  await at(frame, "welcome");
+  await frame.locator(".welcome .actions button.primary").click();
+  await frame.locator('button[data-document="id_card"]').click();
+  await at(frame, "capture_front");
+  await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
+  const { width, height } = page.viewportSize();
+  await page.setViewportSize({ width: height, height: width });
+  await page.waitForTimeout(300);
+  await shot(page, "pixel-turned-capture_front");
+  await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
+  await frame.locator("button.shutter").click();
+  await at(frame, "review_front");
+  await context.close();
+});
+
+test("the camera is released while the page is hidden and restarted when shown", async () => {
+  const context = await env.browser.newContext();
+  await context.addInitScript(() => {
+    if (!navigator.mediaDevices) return;
+    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    window.__tracks = [];
+    navigator.mediaDevices.getUserMedia = async (c) => {
+      const s = await real(c);
+      window.__tracks.push(...s.getTracks());
+      return s;
+    };
+    let hidden = false;
+    Object.defineProperty(Document.prototype, "hidden", { get: () => hidden, configurable: true });
+    window.__setHidden = (h) => {
+      hidden = h;
+      document.dispatchEvent(new Event("visibilitychange"));
+    };
+  });
+  const { page, frame } = await open(context);
+  await at(frame, "welcome");
+  await frame.locator(".welcome .actions button.primary").click();
+  await frame.locator('button[data-document="id_card"]').click();
+  await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
+  const f = page.frames().find((f) => f.url().startsWith(CAPTURE));
+  await f.evaluate(() => window.__setHidden(true));
+  const states = await f.evaluate(() => window.__tracks.map((t) => t.readyState));
+  assert.deepEqual([...new Set(states)], ["ended"], "no live track while hidden");
+  await f.evaluate(() => window.__setHidden(false));
+  for (let i = 0; i < 50 && (await f.evaluate(() => window.__tracks.filter((t) => t.readyState === "live").length)) === 0; i++) {
+    await page.waitForTimeout(100);
+  }
+  assert.equal(await f.evaluate(() => window.__tracks.filter((t) => t.readyState === "live").length), 1);
+  await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
+  await context.close();
+});
