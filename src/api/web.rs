@@ -72,21 +72,21 @@ async fn sleep_ms(ms: u32) {
     gloo::timers::future::TimeoutFuture::new(ms).await;
 }
 
-/// Upload one part, retrying transient failures with backoff. The PUT is
-/// idempotent on the backend, so a retry after a lost answer stores once.
-/// `on_retry` is told of each retry (to show the unstable-connection note).
-pub async fn put_part(
+/// Send a request until it succeeds or fails for good: transient failures
+/// (no answer, 5xx) are retried with jittered exponential backoff
+/// ([`super::retry`]); `on_retry` is told of each retry.
+async fn send_retrying(
+    method: &str,
+    url: &str,
     session: &SessionRef,
-    part: &str,
-    blob: &Blob,
-    report: &str,
+    body: Option<(&wasm_bindgen::JsValue, &str)>,
+    report: Option<&str>,
     mut on_retry: impl FnMut(u32),
-) -> Result<(), ApiError> {
-    let url = format!("/api/sessions/{}/parts/{part}", session.id);
+) -> Result<Response, ApiError> {
     let mut attempt = 0;
     loop {
-        match send("PUT", &url, session, Some((blob.as_ref(), "image/jpeg")), Some(report)).await {
-            Ok(_) => return Ok(()),
+        match send(method, url, session, body, report).await {
+            Ok(r) => return Ok(r),
             Err(e) if e.transient() && attempt + 1 < MAX_ATTEMPTS => {
                 attempt += 1;
                 on_retry(attempt);
@@ -97,25 +97,28 @@ pub async fn put_part(
     }
 }
 
+/// Upload one part. The PUT is idempotent on the backend, so a retry after
+/// a lost answer stores once. `on_retry` shows the unstable-connection note.
+pub async fn put_part(
+    session: &SessionRef,
+    part: &str,
+    blob: &Blob,
+    report: &str,
+    on_retry: impl FnMut(u32),
+) -> Result<(), ApiError> {
+    let url = format!("/api/sessions/{}/parts/{part}", session.id);
+    send_retrying("PUT", &url, session, Some((blob.as_ref(), "image/jpeg")), Some(report), on_retry).await.map(|_| ())
+}
+
 /// Ask the backend to complete the session.
 pub async fn complete(session: &SessionRef, document_type: &str) -> Result<SessionInfo, ApiError> {
     let body = wasm_bindgen::JsValue::from_str(&format!(r#"{{"document_type":"{document_type}"}}"#));
     let url = format!("/api/sessions/{}/complete", session.id);
-    let mut attempt = 0;
-    loop {
-        match send("POST", &url, session, Some((&body, "application/json")), None).await {
-            Ok(r) => return json(r).await,
-            Err(e) if e.transient() && attempt + 1 < MAX_ATTEMPTS => {
-                attempt += 1;
-                sleep_ms(backoff_ms(attempt, js_sys::Math::random())).await;
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    json(send_retrying("POST", &url, session, Some((&body, "application/json")), None, |_| {}).await?).await
 }
 
 /// Record progress a reload must find again (started, the document chosen).
-/// Retried like an upload; a failure only costs the shopper a step on reload.
+/// A failure only costs the shopper a step on reload.
 pub async fn save_progress(session: &SessionRef, started: bool, document_type: Option<&str>) -> Result<(), ApiError> {
     let body = match document_type {
         Some(d) => format!(r#"{{"started":{started},"document_type":"{d}"}}"#),
@@ -123,17 +126,7 @@ pub async fn save_progress(session: &SessionRef, started: bool, document_type: O
     };
     let body = wasm_bindgen::JsValue::from_str(&body);
     let url = format!("/api/sessions/{}", session.id);
-    let mut attempt = 0;
-    loop {
-        match send("PATCH", &url, session, Some((&body, "application/json")), None).await {
-            Ok(_) => return Ok(()),
-            Err(e) if e.transient() && attempt + 1 < MAX_ATTEMPTS => {
-                attempt += 1;
-                sleep_ms(backoff_ms(attempt, js_sys::Math::random())).await;
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    send_retrying("PATCH", &url, session, Some((&body, "application/json")), None, |_| {}).await.map(|_| ())
 }
 
 /// Cancel the session (the host asked for it).
