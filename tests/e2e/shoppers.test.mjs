@@ -228,9 +228,7 @@ test("turning the phone keeps the capture working", async () => {
   const { defaultBrowserType, ...pixel } = devices["Pixel 5"];
   const context = await env.browser.newContext(pixel);
   const { page, frame } = await open(context);
-  await at(frame, "welcome");
-  await frame.locator(".welcome .actions button.primary").click();
-  await frame.locator('button[data-document="id_card"]').click();
+  await toCapture(frame);
   await at(frame, "capture_front");
   await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
   const { width, height } = page.viewportSize();
@@ -262,9 +260,7 @@ test("the camera is released while the page is hidden and restarted when shown",
     };
   });
   const { page, frame } = await open(context);
-  await at(frame, "welcome");
-  await frame.locator(".welcome .actions button.primary").click();
-  await frame.locator('button[data-document="id_card"]').click();
+  await toCapture(frame);
   await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
   const f = page.frames().find((f) => f.url().startsWith(CAPTURE));
   await f.evaluate(() => window.__setHidden(true));

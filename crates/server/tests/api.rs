@@ -71,6 +71,14 @@ fn put(s: &Server, c: &Client, id: &str, token: &str, part: &str, body: Vec<u8>)
         .unwrap()
 }
 
+fn complete(s: &Server, c: &Client, id: &str, token: &str, document_type: &str) -> reqwest::blocking::Response {
+    c.post(format!("{}/api/sessions/{id}/complete", s.base))
+        .bearer_auth(token)
+        .json(&json!({ "document_type": document_type }))
+        .send()
+        .unwrap()
+}
+
 fn files_under(dir: &std::path::Path) -> usize {
     walk(dir).len()
 }
@@ -120,20 +128,10 @@ fn full_lifecycle_over_http() {
     assert_eq!(std::fs::read(parts_dir.join("document_front.jpg")).unwrap(), front);
 
     // Completion needs every part of the document type.
-    let r = c
-        .post(format!("{}/api/sessions/{id}/complete", s.base))
-        .bearer_auth(&token)
-        .json(&json!({"document_type": "passport"}))
-        .send()
-        .unwrap();
+    let r = complete(&s, &c, &id, &token, "passport");
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert_eq!(put(&s, &c, &id, &token, "selfie", jpeg(200, 300, 2)).status(), StatusCode::CREATED);
-    let r = c
-        .post(format!("{}/api/sessions/{id}/complete", s.base))
-        .bearer_auth(&token)
-        .json(&json!({"document_type": "passport"}))
-        .send()
-        .unwrap();
+    let r = complete(&s, &c, &id, &token, "passport");
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().unwrap();
     assert_eq!(v["status"], "completed");
@@ -196,12 +194,7 @@ fn writes_after_the_deadline_get_410() {
     let v: Value = c.get(format!("{}/api/sessions/{id}", s.base)).bearer_auth(&token).send().unwrap().json().unwrap();
     assert_eq!(v["status"], "expired");
     assert_eq!(put(&s, &c, &id, &token, "selfie", jpeg(32, 32, 1)).status(), StatusCode::GONE);
-    let r = c
-        .post(format!("{}/api/sessions/{id}/complete", s.base))
-        .bearer_auth(&token)
-        .json(&json!({"document_type": "passport"}))
-        .send()
-        .unwrap();
+    let r = complete(&s, &c, &id, &token, "passport");
     assert_eq!(r.status(), StatusCode::GONE);
 }
 
