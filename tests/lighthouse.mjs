@@ -31,13 +31,25 @@ try {
       "--disable-dev-shm-usage",
     ],
   });
-  const result = await lighthouse(url, {
-    port: chrome.port,
-    output: "json",
-    logLevel: "error",
-    onlyCategories: Object.keys(THRESHOLDS),
-  });
-  const lhr = result.lhr;
+  // Lighthouse sometimes fails to record the trace (NO_NAVSTART and
+  // similar runtime errors, whose message says to run it again): a run
+  // with a runtime error measured nothing, so it is run again, up to 3 times.
+  let lhr;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const result = await lighthouse(url, {
+      port: chrome.port,
+      output: "json",
+      logLevel: "error",
+      onlyCategories: Object.keys(THRESHOLDS),
+    });
+    lhr = result.lhr;
+    if (!lhr.runtimeError) break;
+    console.log(`lighthouse run ${attempt}: ${lhr.runtimeError.code}, running again`);
+  }
+  if (lhr.runtimeError) {
+    console.log(`lighthouse could not measure: ${lhr.runtimeError.message}`);
+    failed = true;
+  }
   mkdirSync(join(ROOT, "target"), { recursive: true });
   writeFileSync(join(ROOT, "target/lighthouse.json"), JSON.stringify(lhr, null, 1));
   for (const [id, min] of Object.entries(THRESHOLDS)) {
