@@ -94,3 +94,21 @@ time-left-minutes = { $minutes ->
     [one] { $minutes } minute left.
    *[other] { $minutes } minutes left.
 }
+
+# Live guidance over the camera (one at a time)
+guide-no-document = Place the document in the frame
+guide-move-closer = Move closer to the document
+guide-move-back = Move back a little
+guide-fit-document = Fit the whole document in the frame
+guide-remove-document = Remove the document from the picture
+guide-one-person = Only one person in the picture
+guide-no-face = Put your face in the oval
+guide-too-dark = Too dark: move towards the light
+guide-not-original = Photograph the original document, not a screen or a photocopy
+guide-glare = Glare: tilt the document slightly
+guide-face-closer = Bring your face closer
+guide-face-centre = Centre your face in the oval
+guide-hold-still = Hold still
+guide-blur = Blurry: hold the device still
+guide-ready = Perfect, hold still…
+guide-taking = Taking the photo…

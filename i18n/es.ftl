@@ -94,3 +94,21 @@ time-left-minutes = { $minutes ->
     [one] Queda { $minutes } minuto.
    *[other] Quedan { $minutes } minutos.
 }
+
+# Live guidance over the camera (one at a time)
+guide-no-document = Coloque el documento en el marco
+guide-move-closer = Acérquese al documento
+guide-move-back = Aléjese un poco
+guide-fit-document = Haga que todo el documento quepa en el marco
+guide-remove-document = Retire el documento de la imagen
+guide-one-person = Solo una persona en la imagen
+guide-no-face = Coloque su cara en el óvalo
+guide-too-dark = Demasiado oscuro: busque más luz
+guide-not-original = Fotografíe el documento original, no una pantalla ni una fotocopia
+guide-glare = Reflejo: incline ligeramente el documento
+guide-face-closer = Acerque su cara
+guide-face-centre = Centre su cara en el óvalo
+guide-hold-still = No se mueva
+guide-blur = Imagen borrosa: mantenga el dispositivo quieto
+guide-ready = Perfecto, no se mueva…
+guide-taking = Tomando la foto…

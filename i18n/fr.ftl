@@ -94,3 +94,21 @@ time-left-minutes = { $minutes ->
     [one] Il reste { $minutes } minute.
    *[other] Il reste { $minutes } minutes.
 }
+
+# Live guidance over the camera (one at a time)
+guide-no-document = Placez le document dans le cadre
+guide-move-closer = Rapprochez-vous du document
+guide-move-back = Reculez un peu
+guide-fit-document = Faites entrer tout le document dans le cadre
+guide-remove-document = Retirez le document de l'image
+guide-one-person = Une seule personne à l'image
+guide-no-face = Placez votre visage dans l'ovale
+guide-too-dark = Trop sombre : allez vers la lumière
+guide-not-original = Photographiez le document original, pas un écran ni une photocopie
+guide-glare = Reflet : inclinez légèrement le document
+guide-face-closer = Rapprochez votre visage
+guide-face-centre = Centrez votre visage dans l'ovale
+guide-hold-still = Ne bougez plus
+guide-blur = Image floue : tenez l'appareil immobile
+guide-ready = Parfait, ne bougez pas…
+guide-taking = Photo en cours…

@@ -94,3 +94,21 @@ time-left-minutes = { $minutes ->
     [one] Manca { $minutes } minuto.
    *[other] Mancano { $minutes } minuti.
 }
+
+# Live guidance over the camera (one at a time)
+guide-no-document = Inquadri il documento nella cornice
+guide-move-closer = Si avvicini al documento
+guide-move-back = Si allontani un po'
+guide-fit-document = Faccia entrare tutto il documento nella cornice
+guide-remove-document = Tolga il documento dall'immagine
+guide-one-person = Una sola persona nell'immagine
+guide-no-face = Metta il viso nell'ovale
+guide-too-dark = Troppo scuro: si sposti verso la luce
+guide-not-original = Fotografi il documento originale, non uno schermo né una fotocopia
+guide-glare = Riflesso: inclini leggermente il documento
+guide-face-closer = Avvicini il viso
+guide-face-centre = Centri il viso nell'ovale
+guide-hold-still = Non si muova
+guide-blur = Immagine sfocata: tenga fermo il dispositivo
+guide-ready = Perfetto, non si muova…
+guide-taking = Scatto in corso…

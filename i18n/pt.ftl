@@ -94,3 +94,21 @@ time-left-minutes = { $minutes ->
     [one] Falta { $minutes } minuto.
    *[other] Faltam { $minutes } minutos.
 }
+
+# Live guidance over the camera (one at a time)
+guide-no-document = Coloque o documento na moldura
+guide-move-closer = Aproxime-se do documento
+guide-move-back = Afaste-se um pouco
+guide-fit-document = Faça caber todo o documento na moldura
+guide-remove-document = Retire o documento da imagem
+guide-one-person = Apenas uma pessoa na imagem
+guide-no-face = Coloque o rosto na oval
+guide-too-dark = Demasiado escuro: procure mais luz
+guide-not-original = Fotografe o documento original, não um ecrã nem uma fotocópia
+guide-glare = Reflexo: incline ligeiramente o documento
+guide-face-closer = Aproxime o rosto
+guide-face-centre = Centre o rosto na oval
+guide-hold-still = Não se mexa
+guide-blur = Imagem desfocada: mantenha o dispositivo imóvel
+guide-ready = Perfeito, não se mexa…
+guide-taking = A tirar a fotografia…

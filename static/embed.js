@@ -4,6 +4,7 @@
  *     captureUrl: "https://capture.example/",   // where idcapture is served
  *     sessionId, token,                          // from your back end's session creation
  *     lang: "fr",                                // optional: fr, es, it, pt, en
+ *     autoCapture: false,                        // optional: shutter only (default: shoots by itself)
  *     onEvent: (event) => { ... },               // {source, version, type, ...}
  *   });
  *   capture.cancel();    // ask the capture to cancel the session
@@ -30,6 +31,8 @@
     url.hash = "session=" + o.sessionId + "&token=" + o.token;
     // The checkout's language (fr, es, it, pt, en); else the browser's.
     if (typeof o.lang === "string" && /^[A-Za-z0-9-]{1,16}$/.test(o.lang)) url.hash += "&lang=" + o.lang;
+    // Auto-capture is on unless the merchant turns it off.
+    if (o.autoCapture === false) url.hash += "&auto=0";
 
     var iframe = document.createElement("iframe");
     iframe.src = url.toString();

@@ -7,9 +7,41 @@ mod error;
 pub use error::{browser_family, denied_help, pick_main_rear, Browser, CameraError};
 
 #[cfg(target_arch = "wasm32")]
+mod frames;
+#[cfg(target_arch = "wasm32")]
+pub use frames::{FrameClock, Grabber};
+#[cfg(target_arch = "wasm32")]
 mod web;
 #[cfg(target_arch = "wasm32")]
 pub use web::{camera_policy_blocks, list_cameras, still_jpeg, CameraStream, Still};
+
+/// Size of the live analysis frame for a `vw x vh` video: the longer side
+/// brought to at most `side`, aspect kept, never enlarged.
+pub fn live_size(vw: u32, vh: u32, side: u32) -> (u32, u32) {
+    let long = vw.max(vh);
+    if long == 0 {
+        return (0, 0);
+    }
+    if long <= side {
+        return (vw, vh);
+    }
+    let k = side as f64 / long as f64;
+    (((vw as f64 * k).round() as u32).max(1), ((vh as f64 * k).round() as u32).max(1))
+}
+
+/// Top-left corner, in video pixels, of the `n`-px square centred on `(x, y)`
+/// (in units of the video's long side, as [`idcapture_quality::live::Anchor`]
+/// gives it; the frame centre when `None`), moved inside the video. `None`
+/// when the video is smaller than the square.
+pub fn patch_origin(centre: Option<(f32, f32)>, vw: u32, vh: u32, n: u32) -> Option<(u32, u32)> {
+    if vw < n || vh < n {
+        return None;
+    }
+    let long = vw.max(vh) as f32;
+    let (cx, cy) = centre.map_or((vw as f32 / 2.0, vh as f32 / 2.0), |(x, y)| (x * long, y * long));
+    let clamp = |c: f32, max: u32| ((c - n as f32 / 2.0).round().max(0.0) as u32).min(max - n);
+    Some((clamp(cx, vw), clamp(cy, vh)))
+}
 
 /// Which camera a step needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +83,25 @@ pub fn video_constraints_for(facing: Facing, relaxed: bool, device: Option<&str>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn live_frames_are_reduced_to_the_side_keeping_the_aspect() {
+        assert_eq!(live_size(1280, 720, 640), (640, 360));
+        assert_eq!(live_size(720, 1280, 640), (360, 640));
+        assert_eq!(live_size(1920, 1080, 640), (640, 360));
+        assert_eq!(live_size(320, 240, 640), (320, 240));
+        assert_eq!(live_size(0, 0, 640), (0, 0));
+    }
+
+    #[test]
+    fn the_patch_follows_the_document_and_stays_inside() {
+        assert_eq!(patch_origin(None, 1280, 720, 256), Some((512, 232)));
+        // Anchor at (0.25, 0.25) of the long side: (320, 320) px.
+        assert_eq!(patch_origin(Some((0.25, 0.25)), 1280, 720, 256), Some((192, 192)));
+        // Near a corner: moved inside.
+        assert_eq!(patch_origin(Some((0.99, 0.0)), 1280, 720, 256), Some((1024, 0)));
+        assert_eq!(patch_origin(None, 200, 720, 256), None);
+    }
 
     #[test]
     fn constraints_are_ideal_not_exact() {

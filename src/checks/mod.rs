@@ -2,11 +2,16 @@
 //! the shopper is shown, and the report sent with the upload.
 
 #[cfg(target_arch = "wasm32")]
+mod live;
+#[cfg(target_arch = "wasm32")]
+pub use live::{LiveEvents, LiveLoop};
+#[cfg(target_arch = "wasm32")]
 mod web;
 #[cfg(target_arch = "wasm32")]
-pub use web::{check_still, prefetch_face_model, FACE_MODEL_URL};
+pub use web::{check_still, face_detector, prefetch_face_model, FACE_MODEL_URL};
 
 use crate::i18n::Key;
+use idcapture_quality::live::Cue;
 use idcapture_quality::Reason;
 use serde::Serialize;
 
@@ -47,6 +52,27 @@ pub fn reason_key(r: Reason) -> Key {
     }
 }
 
+/// The live guidance line for a cue.
+pub fn cue_key(c: Cue) -> Key {
+    match c {
+        Cue::NoDocument => Key::GuideNoDocument,
+        Cue::MoveCloser => Key::GuideMoveCloser,
+        Cue::MoveBack => Key::GuideMoveBack,
+        Cue::FitDocument => Key::GuideFitDocument,
+        Cue::RemoveDocument => Key::GuideRemoveDocument,
+        Cue::OnePerson => Key::GuideOnePerson,
+        Cue::NoFace => Key::GuideNoFace,
+        Cue::TooDark => Key::GuideTooDark,
+        Cue::NotOriginal => Key::GuideNotOriginal,
+        Cue::Glare => Key::GuideGlare,
+        Cue::FaceCloser => Key::GuideFaceCloser,
+        Cue::FaceCentre => Key::GuideFaceCentre,
+        Cue::HoldStill => Key::GuideHoldStill,
+        Cue::Blur => Key::GuideBlur,
+        Cue::Ready => Key::GuideReady,
+    }
+}
+
 /// The distinct messages for a list of reasons, most useful first, without
 /// repeating one (screen, screenshot and photocopy share theirs).
 pub fn messages(reasons: &[Reason]) -> Vec<Key> {
@@ -68,6 +94,15 @@ mod tests {
     fn recapture_reasons_share_one_message() {
         let m = messages(&[Reason::Screen, Reason::Photocopy, Reason::Blur]);
         assert_eq!(m, vec![Key::ReasonNotOriginal, Key::ReasonBlur]);
+    }
+
+    #[test]
+    fn every_cue_has_its_own_message_and_the_recapture_one_says_original() {
+        let keys: Vec<Key> = Cue::ALL.iter().map(|c| cue_key(*c)).collect();
+        for (i, k) in keys.iter().enumerate() {
+            assert!(!keys[..i].contains(k), "{k:?} used twice");
+        }
+        assert!(crate::i18n::fr(cue_key(Cue::NotOriginal)).contains("document original"));
     }
 
     #[test]

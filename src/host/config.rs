@@ -23,6 +23,15 @@ pub fn fragment_lang(fragment: &str) -> Option<String> {
     })
 }
 
+/// Whether the capture may shoot by itself (default) or only on the
+/// shutter: the host turns auto-capture off with `auto=0` (a kiosk with a
+/// fixed camera, a merchant's own accessibility choice). Anything else keeps
+/// it on.
+pub fn fragment_auto_capture(fragment: &str) -> bool {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment);
+    !f.split('&').any(|pair| pair == "auto=0")
+}
+
 /// Why the fragment is not usable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
@@ -74,6 +83,14 @@ mod tests {
         let r = parse_fragment(&format!("#session={ID}&token={}", token())).unwrap();
         assert_eq!(r.id, ID);
         assert_eq!(r.token, token());
+    }
+
+    #[test]
+    fn auto_capture_is_on_unless_the_host_says_auto_0() {
+        assert!(fragment_auto_capture(&format!("#session={ID}&token={}", token())));
+        assert!(!fragment_auto_capture(&format!("#session={ID}&token={}&auto=0", token())));
+        assert!(fragment_auto_capture("#auto=00&x=auto=0"));
+        assert!(fragment_auto_capture("#auto=1"));
     }
 
     #[test]

@@ -385,7 +385,8 @@ pub fn app() -> Html {
             }
             Step::Capture(part) => html! {
                 <Capture part={part} document={journey.0.document.unwrap_or(DocumentType::IdCard)}
-                         on_still={on_still} on_camera_error={on_camera_error} on_handoff={dispatch(Event::HandOff)} />
+                         on_still={on_still} on_camera_error={on_camera_error} on_handoff={dispatch(Event::HandOff)}
+                         auto_capture={crate::host::config::fragment_auto_capture(&location_fragment())} />
             },
             Step::Review(part) => match (*review).clone() {
                 Some((still, report)) => html! {
@@ -433,7 +434,8 @@ pub fn app() -> Html {
 /// in the fragment, and the language the shopper is using here.
 fn handoff_link(session: &SessionRef) -> String {
     let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-    format!("{origin}/#session={}&token={}&lang={}", session.id, session.token, crate::i18n::lang().code())
+    let auto = if crate::host::config::fragment_auto_capture(&location_fragment()) { "" } else { "&auto=0" };
+    format!("{origin}/#session={}&token={}&lang={}{auto}", session.id, session.token, crate::i18n::lang().code())
 }
 
 fn loaded(session: SessionRef, info: &SessionInfo, local_ms: i64) -> Loaded {

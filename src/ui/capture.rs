@@ -1,15 +1,26 @@
 //! Steps 3, 5 and 6: the live camera with the guide in the document's shape
-//! (or an oval for the selfie), and the shutter. The camera is opened when
-//! the screen appears and released (tracks stopped) when it goes.
+//! (or an oval for the selfie), the live guidance over it, and the shutter.
+//! The camera is opened when the screen appears and released (tracks
+//! stopped) when it goes; the guidance loop runs while the camera is live.
+//!
+//! The shot is taken by itself when the frame has been good and steady (see
+//! [`idcapture_quality::live`]); the still is then checked again at full
+//! resolution. The shutter stays: always on a desktop webcam (the shopper may
+//! hold the card at an angle the guide cannot judge), on a phone after
+//! [`MANUAL_AFTER_MS`] (the auto-capture SDKs' practice: give auto-capture a
+//! fair chance first, never trap the shopper), and always when the merchant
+//! turned auto-capture off. Either way the still goes through the same check.
 
 use super::heading::Heading;
 use crate::camera::{
     browser_family, denied_help, list_cameras, pick_main_rear, still_jpeg, CameraError, CameraStream, Facing, Still,
 };
-use crate::checks::{check_still, prefetch_face_model, Report};
+use crate::checks::{check_still, cue_key, prefetch_face_model, LiveEvents, LiveLoop, Report};
 use crate::flow::{DocumentType, Part, Step};
 use crate::i18n::{t, Key};
 use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use idcapture_quality::live::Cue;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -24,6 +35,52 @@ pub struct CaptureProps {
     pub on_still: Callback<(Rc<Still>, Rc<Report>)>,
     pub on_camera_error: Callback<CameraError>,
     pub on_handoff: Callback<()>,
+    /// The capture may shoot by itself (the host's `auto=0` turns it off).
+    #[prop_or(true)]
+    pub auto_capture: bool,
+}
+
+/// On a phone, the shutter appears after this long (ms) of live guidance.
+pub const MANUAL_AFTER_MS: u32 = 10_000;
+
+/// A touch screen with no fine pointer: a phone or tablet, where the shutter
+/// waits for auto-capture to have had its chance.
+fn coarse_pointer() -> bool {
+    web_sys::window().and_then(|w| w.match_media("(pointer: coarse)").ok().flatten()).is_some_and(|m| m.matches())
+}
+
+/// Take the still at full resolution, check it, hand it over. `taking` keeps
+/// a second shot (shutter and auto-capture at once) from starting; the live
+/// loop is paused meanwhile and resumes if the still could not be taken.
+fn shoot(
+    video: Option<HtmlVideoElement>,
+    part: Part,
+    on_still: Callback<(Rc<Still>, Rc<Report>)>,
+    taking: Rc<Cell<bool>>,
+    paused: Rc<Cell<bool>>,
+    busy: UseStateHandle<bool>,
+) {
+    let Some(v) = video else { return };
+    if taking.replace(true) {
+        return;
+    }
+    paused.set(true);
+    busy.set(true);
+    spawn_local(async move {
+        match still_jpeg(v.unchecked_ref()).await {
+            Ok((still, pixels)) => {
+                let report = check_still(part, still.width, still.height, &pixels).await;
+                // The pixels go out of scope here: only the JPEG is kept.
+                drop(pixels);
+                on_still.emit((Rc::new(still), Rc::new(report)));
+            }
+            Err(_) => {
+                taking.set(false);
+                paused.set(false);
+                busy.set(false);
+            }
+        }
+    });
 }
 
 #[derive(Clone, PartialEq)]
@@ -67,11 +124,20 @@ pub fn capture(p: &CaptureProps) -> Html {
     let cameras = use_state(Vec::<(String, String)>::new);
     let torch = use_state(|| None::<bool>);
     let busy = use_state(|| false);
+    let taking: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(false)))).clone();
+    let paused: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(false)))).clone();
+    let live_loop = use_mut_ref(|| None::<LiveLoop>);
+    let advice = use_state(|| None::<(Cue, bool)>);
+    let announce = use_state(String::new);
+    let manual = use_state(|| !p.auto_capture || !coarse_pointer());
     {
         let (video, status, camera, on_error) =
             (video.clone(), status.clone(), camera.clone(), p.on_camera_error.clone());
         let (ended, attempt, device_state, cameras, torch) =
             (ended.clone(), attempt.clone(), device.clone(), cameras.clone(), torch.clone());
+        let (live_loop, taking, paused, busy, on_still, auto) =
+            (live_loop.clone(), taking.clone(), paused.clone(), busy.clone(), p.on_still.clone(), p.auto_capture);
+        let (advice, announce) = (advice.clone(), announce.clone());
         use_effect_with((p.part, attempt.0, (*device).clone()), move |(part, _, device)| {
             let alive = Rc::new(Cell::new(true));
             let facing = if part.is_selfie() { Facing::User } else { Facing::Environment };
@@ -83,6 +149,8 @@ pub fn capture(p: &CaptureProps) -> Html {
             status.set(Status::Starting);
             {
                 let (alive, camera, device, ended) = (alive.clone(), camera.clone(), device.clone(), ended.clone());
+                let live_loop = live_loop.clone();
+                let part = *part;
                 spawn_local(async move {
                     match CameraStream::open_device(facing, device.as_deref()).await {
                         // The screen went away meanwhile: the stream drops here.
@@ -91,6 +159,29 @@ pub fn capture(p: &CaptureProps) -> Html {
                             if let Some(v) = video.cast::<HtmlVideoElement>() {
                                 v.set_src_object(Some(stream.stream()));
                                 let _ = v.play();
+                                paused.set(taking.get());
+                                let events = LiveEvents {
+                                    on_advice: Callback::from(move |a: idcapture_quality::live::Advice| {
+                                        advice.set(a.cue.map(|c| (c, a.good)))
+                                    }),
+                                    on_announce: Callback::from(move |c: Cue| announce.set(t(cue_key(c)))),
+                                    on_capture: {
+                                        let (video, v) = (video.clone(), v.clone());
+                                        let (taking, paused, busy) = (taking.clone(), paused.clone(), busy.clone());
+                                        Callback::from(move |_| {
+                                            let v = video.cast::<HtmlVideoElement>().or_else(|| Some(v.clone()));
+                                            shoot(
+                                                v,
+                                                part,
+                                                on_still.clone(),
+                                                taking.clone(),
+                                                paused.clone(),
+                                                busy.clone(),
+                                            )
+                                        })
+                                    },
+                                };
+                                *live_loop.borrow_mut() = Some(LiveLoop::start(v, part, auto, paused.clone(), events));
                             }
                             stream.prefer_continuous_focus();
                             torch.set(stream.has_torch().then_some(false));
@@ -128,6 +219,8 @@ pub fn capture(p: &CaptureProps) -> Html {
             }
             move || {
                 alive.set(false);
+                // The guidance loop first: it reads the video being released.
+                live_loop.borrow_mut().take();
                 ended.borrow_mut().take();
                 // Stops every track: nothing keeps the camera after this screen.
                 camera.borrow_mut().take();
@@ -137,18 +230,27 @@ pub fn capture(p: &CaptureProps) -> Html {
     // The camera is released while the page is hidden (another app, a
     // locked screen) and restarted when it is shown again.
     {
-        let (camera, attempt) = (camera.clone(), attempt.clone());
+        let (camera, attempt, live_loop) = (camera.clone(), attempt.clone(), live_loop.clone());
         use_effect_with((), move |_| {
             let doc = web_sys::window().and_then(|w| w.document()).expect("a document");
             let d2 = doc.clone();
             let listener = EventListener::new(&doc, "visibilitychange", move |_| {
                 if d2.hidden() {
+                    live_loop.borrow_mut().take();
                     camera.borrow_mut().take();
                 } else if camera.borrow().is_none() {
                     attempt.dispatch(());
                 }
             });
             move || drop(listener)
+        });
+    }
+    // On a phone with auto-capture, the shutter comes after a while.
+    {
+        let manual = manual.clone();
+        use_effect_with(p.part, move |_| {
+            let timer = (!*manual).then(|| Timeout::new(MANUAL_AFTER_MS, move || manual.set(true)));
+            move || drop(timer)
         });
     }
     let switch_camera = {
@@ -173,24 +275,16 @@ pub fn capture(p: &CaptureProps) -> Html {
     };
     let shutter = {
         let (video, on_still, busy, part) = (video.clone(), p.on_still.clone(), busy.clone(), p.part);
+        let (taking, paused) = (taking.clone(), paused.clone());
         Callback::from(move |_: MouseEvent| {
-            if *busy {
-                return;
-            }
-            let Some(v) = video.cast::<HtmlVideoElement>() else {
-                return;
-            };
-            let (on_still, busy) = (on_still.clone(), busy.clone());
-            busy.set(true);
-            spawn_local(async move {
-                if let Ok((still, pixels)) = still_jpeg(v.unchecked_ref()).await {
-                    let report = check_still(part, still.width, still.height, &pixels).await;
-                    // The pixels go out of scope here: only the JPEG is kept.
-                    drop(pixels);
-                    on_still.emit((Rc::new(still), Rc::new(report)));
-                }
-                busy.set(false);
-            });
+            shoot(
+                video.cast::<HtmlVideoElement>(),
+                part,
+                on_still.clone(),
+                taking.clone(),
+                paused.clone(),
+                busy.clone(),
+            )
         })
     };
     let retry = {
@@ -204,6 +298,8 @@ pub fn capture(p: &CaptureProps) -> Html {
     };
     let hint = if p.part.is_selfie() { Key::CaptureSelfieHint } else { Key::CaptureDocumentHint };
     let live = *status == Status::Live;
+    let good = live && advice.is_some_and(|(_, g)| g);
+    let guide = classes!(guide, good.then_some("good"));
     html! {
         <section class="screen capture" data-screen={Step::Capture(p.part).name()}>
             <Heading text={t(title(p.part, p.document))} />
@@ -211,6 +307,15 @@ pub fn capture(p: &CaptureProps) -> Html {
             <div class={if p.part.is_selfie() { "viewfinder mirrored" } else { "viewfinder" }}>
                 <video ref={video} playsinline=true muted=true autoplay=true aria-label={t(Key::CameraPreview)} aria-describedby="capture-hint"></video>
                 <div class={guide} aria-hidden="true"></div>
+                // What to fix, one line at a time (screen readers get the
+                // same line through the throttled live region below).
+                if *busy {
+                    <p class="guidance" data-cue="taking" aria-hidden="true">{ t(Key::GuideTaking) }</p>
+                } else if let (true, Some((cue, good))) = (live, *advice) {
+                    <p class={classes!("guidance", good.then_some("good"))} data-cue={cue.as_str()} aria-hidden="true">
+                        { t(cue_key(cue)) }
+                    </p>
+                }
                 if *status == Status::Starting {
                     <p class="camera-status" role="status">{ t(Key::CameraStarting) }</p>
                 }
@@ -218,6 +323,7 @@ pub fn capture(p: &CaptureProps) -> Html {
                     <p class="camera-status" role="status">{ t(Key::CameraEnded) }</p>
                 }
             </div>
+            <p class="visually-hidden" aria-live="polite" data-testid="guidance-live">{ (*announce).clone() }</p>
             if let Status::Failed(e) = &*status {
                 <div class="camera-error" role="alert" data-error={e.code()}>
                     <p>{ t(e.key()) }</p>
@@ -230,7 +336,9 @@ pub fn capture(p: &CaptureProps) -> Html {
                     </div>
                 </div>
             } else {
-                <button class="primary shutter" onclick={shutter} disabled={!live || *busy}>{ t(Key::Shutter) }</button>
+                if *manual {
+                    <button class="primary shutter" onclick={shutter} disabled={!live || *busy}>{ t(Key::Shutter) }</button>
+                }
                 if live && (cameras.len() > 1 || torch.is_some()) {
                     <div class="actions camera-controls">
                         if cameras.len() > 1 {

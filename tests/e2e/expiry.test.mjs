@@ -35,7 +35,7 @@ test("the countdown reaching zero cancels the purchase", async () => {
     }
   });
   const page = await context.newPage();
-  await page.goto(DEMO + "/");
+  await page.goto(DEMO + "/?auto=0");
   await page.click("#start");
   const src = await page.locator("iframe").getAttribute("src");
   const frag = new URLSearchParams(src.split("#")[1]);

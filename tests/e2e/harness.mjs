@@ -19,13 +19,14 @@ export const DEMO = `http://127.0.0.1:${DEMO_PORT}`;
 export const CAPTURE = `http://localhost:${CAPTURE_PORT}`;
 export const SCREENS = join(ROOT, "target/e2e-screens");
 
-/** Build (once) a y4m clip from a fixture frame the repository ships. */
-export function clip(fixture) {
+/** Build (once) a y4m clip from a fixture frame the repository ships, at
+ * `fps` frames per second (Chromium's fake camera plays it at that rate). */
+export function clip(fixture, fps = 15) {
   const dir = join(ROOT, "target/e2e");
   mkdirSync(dir, { recursive: true });
-  const out = join(dir, fixture.replace(/\.\w+$/, ".y4m"));
+  const out = join(dir, fixture.replace(/\.\w+$/, fps === 15 ? ".y4m" : `-${fps}fps.y4m`));
   if (!existsSync(out)) {
-    execFileSync(join(ROOT, "target/release/make-y4m"), [join(ROOT, "tests/fixtures", fixture), out, "10"]);
+    execFileSync(join(ROOT, "target/release/make-y4m"), [join(ROOT, "tests/fixtures", fixture), out, "10", String(fps)]);
   }
   return out;
 }
@@ -133,10 +134,16 @@ export function suite({ fixture = "doc_good_001.jpg", noCamera = false } = {}) {
 }
 
 /** Open the demo checkout, start the check, and return the page, the
- * capture frame and the session's id and token (from the iframe's URL). */
-export async function openCheckout(context, query = "") {
+ * capture frame and the session's id and token (from the iframe's URL).
+ * Suites that drive the shutter themselves get auto-capture off (the
+ * merchant's `autoCapture: false`), so a good frame does not shoot before
+ * their click; `{ auto: true }` keeps it on. */
+export async function openCheckout(context, query = "", { auto = false } = {}) {
   const page = await context.newPage();
-  await page.goto(DEMO + "/" + query);
+  const params = new URLSearchParams(query.replace(/^\?/, ""));
+  if (!auto) params.set("auto", "0");
+  const qs = params.toString();
+  await page.goto(DEMO + "/" + (qs ? "?" + qs : ""));
   await page.click("#start");
   const iframe = page.locator("iframe");
   await iframe.waitFor();

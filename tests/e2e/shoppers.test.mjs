@@ -63,7 +63,7 @@ for (const lang of ["fr", "es", "it", "pt", "en"]) {
 test("the whole journey with the keyboard alone", async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(DEMO + "/");
+  await page.goto(DEMO + "/?auto=0");
   const frameOf = () => page.frames().find((f) => f.url().startsWith(CAPTURE));
   // Tab until `selector` (in the page or the capture frame) has the focus.
   const tabTo = async (selector, inFrame = true) => {

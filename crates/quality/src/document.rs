@@ -125,6 +125,30 @@ pub fn analyze_document(frame: &Frame<'_>) -> DocumentVerdict {
 pub fn analyze_document_with(frame: &Frame<'_>, t: &Thresholds) -> DocumentVerdict {
     let full = Planes::from_frame(frame);
     let small = full.downscale(ANALYSIS_SIDE);
+    judge(&full, &small, Moire::FromFull, true, t)
+}
+
+/// Where the screen check gets its pixels.
+pub(crate) enum Moire<'a> {
+    /// Patches of `full` around the document (a still at capture resolution).
+    FromFull,
+    /// One square luma patch cut from the camera at its own resolution (the
+    /// live loop analyses a reduced frame, too coarse for a pixel grid).
+    Patch(&'a [u8], usize),
+    /// Not measured.
+    Skip,
+}
+
+/// The verdict from planes already made: `full` for sharpness and the
+/// screenshot edges, `small` (<= [`ANALYSIS_SIDE`]) for location, exposure,
+/// glare and colour. Noise is reported only when `with_noise`.
+pub(crate) fn judge(
+    full: &Planes,
+    small: &Planes,
+    moire: Moire<'_>,
+    with_noise: bool,
+    t: &Thresholds,
+) -> DocumentVerdict {
     let k = full.w as f32 / small.w as f32; // small -> full coordinates
     let mut s = DocumentScores::default();
     let mut reasons = Vec::new();
@@ -149,7 +173,9 @@ pub fn analyze_document_with(frame: &Frame<'_>, t: &Thresholds) -> DocumentVerdi
         // found, judge by the frame's bright end, not by a dark background.
         None => quantile_in(&small.y, small.w, small.h, None, 0.9),
     };
-    s.noise = noise::immerkaer(&full.y, full.w, full.h);
+    if with_noise {
+        s.noise = noise::immerkaer(&full.y, full.w, full.h);
+    }
     s.straight_run = screenshot::straight_edge_run(&full.y, full.w, full.h);
 
     let centres: Vec<Pt> = match &inner {
@@ -167,16 +193,20 @@ pub fn analyze_document_with(frame: &Frame<'_>, t: &Thresholds) -> DocumentVerdi
         }
         None => vec![Pt { x: full.w as f32 / 2.0, y: full.h as f32 / 2.0 }],
     };
-    s.moire = screen::moire_peak(&full.y, full.w, full.h, &centres);
+    s.moire = match moire {
+        Moire::FromFull => screen::moire_peak(&full.y, full.w, full.h, &centres),
+        Moire::Patch(y, n) => screen::moire_peak(y, n, n, &[Pt { x: n as f32 / 2.0, y: n as f32 / 2.0 }]),
+        Moire::Skip => 0.0,
+    };
 
     if let (Some(l), Some(q)) = (&loc, &inner) {
         let full_q = scale_quad(q, k);
         let region = sample(&full.y, full.w, full.h, &full_q, BLUR_SIDE);
         s.blur = crete(&region.px, &region.mask, region.w, region.h);
-        let (blob, sat) = glare::glare(&small, &shrink(&l.quad, 0.97));
+        let (blob, sat) = glare::glare(small, &shrink(&l.quad, 0.97));
         s.glare = blob;
         s.saturated = sat;
-        let (tint, colour) = photocopy::chroma(&small, q);
+        let (tint, colour) = photocopy::chroma(small, q);
         s.tint = tint;
         s.colour = colour;
 

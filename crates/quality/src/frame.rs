@@ -34,8 +34,8 @@ impl PixelFormat {
 pub struct Frame<'a> {
     width: usize,
     height: usize,
-    format: PixelFormat,
-    data: &'a [u8],
+    pub(crate) format: PixelFormat,
+    pub(crate) data: &'a [u8],
 }
 
 /// Why a buffer is not a frame.
@@ -122,15 +122,56 @@ impl Planes {
             b: Vec::with_capacity(n),
             y: Vec::with_capacity(n),
         };
+        p.refill(frame);
+        p
+    }
+
+    /// Refill these planes from `frame`, keeping their allocations: the live
+    /// loop calls this on every analysed frame.
+    pub fn refill(&mut self, frame: &Frame<'_>) {
+        self.w = frame.width;
+        self.h = frame.height;
+        for v in [&mut self.r, &mut self.g, &mut self.b, &mut self.y] {
+            v.clear();
+        }
         let ch = frame.format.channels();
         for px in frame.data.chunks_exact(ch) {
             let (r, g, b) = if ch == 1 { (px[0], px[0], px[0]) } else { (px[0], px[1], px[2]) };
-            p.r.push(r);
-            p.g.push(g);
-            p.b.push(b);
-            p.y.push(luma(r, g, b));
+            self.r.push(r);
+            self.g.push(g);
+            self.b.push(b);
+            self.y.push(luma(r, g, b));
         }
-        p
+    }
+
+    /// Refill only the luma plane (colour planes left empty): for checks
+    /// that look at luma alone (faces, sharpness).
+    pub fn refill_luma(&mut self, frame: &Frame<'_>) {
+        self.w = frame.width;
+        self.h = frame.height;
+        for v in [&mut self.r, &mut self.g, &mut self.b, &mut self.y] {
+            v.clear();
+        }
+        let ch = frame.format.channels();
+        self.y.extend(frame.data.chunks_exact(ch).map(|px| if ch == 1 { px[0] } else { luma(px[0], px[1], px[2]) }));
+    }
+
+    /// [`Planes::downscale`] into `out`, keeping its allocations (planes
+    /// left empty here stay empty there).
+    pub fn downscale_into(&self, max_side: usize, out: &mut Planes) {
+        let long = self.w.max(self.h);
+        let scale = if long <= max_side { 1.0 } else { max_side as f64 / long as f64 };
+        let ow = ((self.w as f64 * scale).round() as usize).max(1);
+        let oh = ((self.h as f64 * scale).round() as usize).max(1);
+        out.w = ow;
+        out.h = oh;
+        for (src, dst) in [(&self.r, &mut out.r), (&self.g, &mut out.g), (&self.b, &mut out.b), (&self.y, &mut out.y)] {
+            if src.len() == self.w * self.h {
+                area_resample_into(src, self.w, self.h, ow, oh, dst);
+            } else {
+                dst.clear();
+            }
+        }
     }
 
     /// Area-average downscale so that the longer side is at most `max_side`
@@ -157,13 +198,20 @@ impl Planes {
 
 /// Box (area) resampling of a whole plane to `ow x oh`, for reduction only.
 pub fn area_resample(src: &[u8], w: usize, h: usize, ow: usize, oh: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ow * oh);
+    area_resample_into(src, w, h, ow, oh, &mut out);
+    out
+}
+
+/// [`area_resample`] into `out` (cleared first; its allocation is kept).
+pub fn area_resample_into(src: &[u8], w: usize, h: usize, ow: usize, oh: usize, out: &mut Vec<u8>) {
+    out.clear();
     // Integer source spans per output pixel: each output pixel averages the
     // source pixels whose index maps to it. Exact for integer ratios, a close
     // approximation otherwise, and never reads out of bounds.
     let xs: Vec<usize> = (0..=ow).map(|i| i * w / ow).collect();
     let ys: Vec<usize> = (0..=oh).map(|j| j * h / oh).collect();
     let mut row_acc = vec![0u32; ow];
-    let mut out = Vec::with_capacity(ow * oh);
     for oy in 0..oh {
         row_acc.iter_mut().for_each(|v| *v = 0);
         let (y0, y1) = (ys[oy], ys[oy + 1].max(ys[oy] + 1).min(h));
@@ -180,7 +228,6 @@ pub fn area_resample(src: &[u8], w: usize, h: usize, ow: usize, oh: usize) -> Ve
             out.push(((row_acc[ox] + n / 2) / n) as u8);
         }
     }
-    out
 }
 
 /// Separable box blur of radius `r` (window `2r+1`), edges clamped.

@@ -10,6 +10,7 @@ pub mod fft;
 pub mod frame;
 pub mod geometry;
 pub mod glare;
+pub mod live;
 pub mod locate;
 pub mod noise;
 pub mod photocopy;

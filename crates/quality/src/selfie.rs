@@ -25,6 +25,8 @@ use std::fmt;
 
 /// Longer side of the copy faces are looked for in.
 pub const FACE_SIDE: usize = 640;
+/// Detection window step on stills (pixels).
+pub const STEP: u32 = 4;
 /// Face box side when its sharpness is measured.
 pub const FACE_BLUR_SIDE: usize = 160;
 
@@ -63,8 +65,14 @@ impl FaceDetector {
         inner.set_min_face_size(40);
         inner.set_score_thresh(2.0);
         inner.set_pyramid_scale_factor(0.8);
-        inner.set_slide_window_step(4, 4);
+        inner.set_slide_window_step(STEP, STEP);
         Ok(FaceDetector { inner })
+    }
+
+    /// Slide the detection window by `step` pixels (4 by default). Live
+    /// frames use a coarser step: fewer windows, a little less recall.
+    pub fn set_step(&mut self, step: u32) {
+        self.inner.set_slide_window_step(step, step);
     }
 
     /// Faces in a luma plane, largest first: (x, y, w, h, score).
@@ -104,7 +112,7 @@ pub struct Face {
 }
 
 impl Face {
-    fn centre(&self) -> Pt {
+    pub fn centre(&self) -> Pt {
         Pt { x: self.x + self.w / 2.0, y: self.y + self.h / 2.0 }
     }
 
@@ -179,6 +187,17 @@ fn overlaps(face: &Face, quad: &[Pt; 4]) -> bool {
 pub fn analyze_selfie_with(frame: &Frame<'_>, detector: &mut FaceDetector, t: &SelfieThresholds) -> SelfieVerdict {
     let full = Planes::from_frame(frame);
     let small = full.downscale(FACE_SIDE);
+    judge_selfie(&full, &small, detector, t)
+}
+
+/// The verdict from planes already made: faces and cards are looked for in
+/// `small`, sharpness and exposure measured in `full`.
+pub(crate) fn judge_selfie(
+    full: &Planes,
+    small: &Planes,
+    detector: &mut FaceDetector,
+    t: &SelfieThresholds,
+) -> SelfieVerdict {
     let k = full.w as f32 / small.w as f32;
     let faces: Vec<Face> = detector.detect(&small.y, small.w, small.h).iter().map(|f| f.scaled(k)).collect();
     let mut s = SelfieScores { faces: faces.clone(), ..Default::default() };

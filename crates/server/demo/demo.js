@@ -2,7 +2,8 @@
 // session (server to server: the merchant key never reaches the browser),
 // then embeds the capture with the embed loader served by the capture
 // origin, and lists the events it receives. `?nocamera` embeds without the
-// camera permission, as a misconfigured merchant would.
+// camera permission, as a misconfigured merchant would; `?auto=0` turns
+// auto-capture off.
 
 const events = document.getElementById("events");
 window.idcaptureEvents = [];
@@ -45,6 +46,7 @@ document.getElementById("start").addEventListener("click", async (ev) => {
       },
     };
     if (params.has("nocamera")) options.allow = "fullscreen";
+    if (params.get("auto") === "0") options.autoCapture = false;
     window.idcapture = IdCapture.mount(document.getElementById("frame-slot"), options);
     window.idcaptureSession = s.id;
   } catch (err) {

@@ -1,6 +1,6 @@
-//! `make-y4m IMAGE OUT.y4m [FRAMES]`: a clip for Chromium's fake camera
+//! `make-y4m IMAGE OUT.y4m [FRAMES] [FPS]`: a clip for Chromium's fake camera
 //! (`--use-file-for-fake-video-capture`) from a still image, at the image's
-//! own size (even width and height). Each frame gets its own sensor-like
+//! own size (even width and height; fitted within 1920x1080). Each frame gets its own sensor-like
 //! noise and a sub-pixel hand tremor, so the clip does not look like a
 //! virtual camera repeating one frame.
 
@@ -9,10 +9,12 @@ use std::io::Write;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: make-y4m IMAGE OUT.y4m [FRAMES]");
+        eprintln!("usage: make-y4m IMAGE OUT.y4m [FRAMES] [FPS]");
         std::process::exit(2);
     }
     let frames: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(12);
+    // Chromium's fake camera plays the file at the header's rate.
+    let fps: u32 = args.get(4).and_then(|s| s.parse().ok()).filter(|f| (1..=60).contains(f)).unwrap_or(15);
     let img = match image::open(&args[1]) {
         Ok(i) => i.to_rgb8(),
         Err(e) => {
@@ -20,9 +22,20 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // Larger than the 1920x1080 the app asks for: scaled down to fit, as a
+    // camera would deliver it (Chromium's fake device otherwise crops a
+    // 720x1280 portrait clip to 720x1080, cutting off what is at its edges).
+    let (iw, ih) = (img.width(), img.height());
+    let k = (1920.0 / iw as f32).min(1080.0 / ih as f32).min(1.0);
+    let img = if k < 1.0 {
+        let (nw, nh) = ((iw as f32 * k).round() as u32, (ih as f32 * k).round() as u32);
+        image::imageops::resize(&img, nw, nh, image::imageops::FilterType::Triangle)
+    } else {
+        img
+    };
     let (w, h) = ((img.width() & !1) as usize, (img.height() & !1) as usize);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&args[2]).expect("create output"));
-    writeln!(out, "YUV4MPEG2 W{w} H{h} F15:1 Ip A1:1 C420jpeg").unwrap();
+    writeln!(out, "YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420jpeg").unwrap();
     let mut seed: u32 = 0x9e37_79b9;
     let mut rand = move || {
         seed ^= seed << 13;

@@ -1,0 +1,213 @@
+//! Live frames for the guidance loop: a clock that fires once per new video
+//! frame, and a grabber that copies a reduced frame (and a full-resolution
+//! patch) into buffers kept between frames.
+//!
+//! The clock uses `HTMLVideoElement.requestVideoFrameCallback` (WICG "video-
+//! rvfc": one call per frame presented, none while the video is paused or the
+//! page hidden), bound here since web-sys lacks it, and
+//! `requestAnimationFrame` where the browser has not got it (Firefox before
+//! 132). Frames are skipped, never queued: a callback that arrives while the
+//! previous analysis is too recent does nothing, and only one callback is
+//! ever pending. Both are cancelled when the handle is dropped.
+
+use js_sys::{Reflect, Uint8ClampedArray};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `HTMLVideoElement` with the video-frame callback methods.
+    #[wasm_bindgen(extends = HtmlVideoElement)]
+    type FrameVideo;
+    #[wasm_bindgen(method, js_name = requestVideoFrameCallback)]
+    fn request_video_frame_callback(this: &FrameVideo, cb: &js_sys::Function) -> u32;
+    #[wasm_bindgen(method, js_name = cancelVideoFrameCallback)]
+    fn cancel_video_frame_callback(this: &FrameVideo, handle: u32);
+}
+
+/// The JS-callable frame callback.
+type FrameCallback = Closure<dyn FnMut(f64)>;
+
+struct ClockInner {
+    video: HtmlVideoElement,
+    rvfc: bool,
+    pending: Cell<Option<i32>>,
+    alive: Cell<bool>,
+    callback: RefCell<Option<FrameCallback>>,
+    tick: RefCell<Box<dyn FnMut(f64)>>,
+}
+
+impl ClockInner {
+    fn schedule(&self) {
+        if !self.alive.get() {
+            return;
+        }
+        let cb = self.callback.borrow();
+        let Some(f) = cb.as_ref() else { return };
+        let handle = if self.rvfc {
+            Some(self.video.unchecked_ref::<FrameVideo>().request_video_frame_callback(f.as_ref().unchecked_ref())
+                as i32)
+        } else {
+            web_sys::window().and_then(|w| w.request_animation_frame(f.as_ref().unchecked_ref()).ok())
+        };
+        self.pending.set(handle);
+    }
+
+    fn cancel(&self) {
+        if let Some(h) = self.pending.take() {
+            if self.rvfc {
+                self.video.unchecked_ref::<FrameVideo>().cancel_video_frame_callback(h as u32);
+            } else if let Some(w) = web_sys::window() {
+                let _ = w.cancel_animation_frame(h);
+            }
+        }
+    }
+}
+
+/// Calls `tick(now_ms)` once per presented video frame until dropped.
+pub struct FrameClock {
+    inner: Rc<ClockInner>,
+}
+
+impl FrameClock {
+    pub fn new(video: HtmlVideoElement, tick: impl FnMut(f64) + 'static) -> FrameClock {
+        let rvfc = Reflect::has(&video, &JsValue::from_str("requestVideoFrameCallback")).unwrap_or(false);
+        let inner = Rc::new(ClockInner {
+            video,
+            rvfc,
+            pending: Cell::new(None),
+            alive: Cell::new(true),
+            callback: RefCell::new(None),
+            tick: RefCell::new(Box::new(tick)),
+        });
+        let weak: Weak<ClockInner> = Rc::downgrade(&inner);
+        let cb = FrameCallback::new(move |now: f64| {
+            if let Some(inner) = weak.upgrade() {
+                inner.pending.set(None);
+                if !inner.alive.get() {
+                    return;
+                }
+                // Re-entrance (a tick that drops its own clock) is harmless:
+                // `alive` is checked again before scheduling.
+                if let Ok(mut tick) = inner.tick.try_borrow_mut() {
+                    tick(now);
+                }
+                inner.schedule();
+            }
+        });
+        *inner.callback.borrow_mut() = Some(cb);
+        inner.schedule();
+        FrameClock { inner }
+    }
+
+    /// Whether frames come from `requestVideoFrameCallback` (else rAF).
+    pub fn per_video_frame(&self) -> bool {
+        self.inner.rvfc
+    }
+}
+
+impl Drop for FrameClock {
+    fn drop(&mut self) {
+        self.inner.alive.set(false);
+        self.inner.cancel();
+    }
+}
+
+/// A 2-D canvas made for reading back (`willReadFrequently`: Chromium then
+/// keeps it in memory rather than on the GPU, so `getImageData` is a copy,
+/// not a GPU readback).
+fn reading_canvas(w: u32, h: u32) -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+    let doc = web_sys::window()?.document()?;
+    let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.unchecked_into();
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let opts = web_sys::ContextAttributes2d::new();
+    opts.set_will_read_frequently(true);
+    opts.set_alpha(false);
+    let ctx: CanvasRenderingContext2d = canvas.get_context_with_context_options("2d", &opts).ok()??.unchecked_into();
+    Some((canvas, ctx))
+}
+
+/// Copies video frames into reused RGBA buffers.
+pub struct Grabber {
+    frame: Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
+    patch: Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
+    /// The reduced frame's RGBA pixels and size.
+    pub pixels: Vec<u8>,
+    pub size: (u32, u32),
+    /// The patch's RGBA pixels (`patch_side` square), when taken.
+    pub patch_pixels: Vec<u8>,
+    pub patch_side: u32,
+}
+
+impl Drop for Grabber {
+    fn drop(&mut self) {
+        // The canvases held camera pixels: empty them before collection.
+        for (c, _) in [self.frame.take(), self.patch.take()].into_iter().flatten() {
+            c.set_width(0);
+        }
+        self.pixels.iter_mut().for_each(|p| *p = 0);
+        self.patch_pixels.iter_mut().for_each(|p| *p = 0);
+    }
+}
+
+fn copy_pixels(ctx: &CanvasRenderingContext2d, w: u32, h: u32, out: &mut Vec<u8>) -> bool {
+    let Ok(img) = ctx.get_image_data(0.0, 0.0, w as f64, h as f64) else { return false };
+    // `ImageData.data` as the JS array, copied straight into our buffer
+    // (web-sys's `data()` would allocate a fresh Vec per frame).
+    let Ok(data) = Reflect::get(&img, &JsValue::from_str("data")) else { return false };
+    let data: Uint8ClampedArray = data.unchecked_into();
+    out.resize((w * h * 4) as usize, 0);
+    if data.length() as usize != out.len() {
+        return false;
+    }
+    data.copy_to(out);
+    true
+}
+
+impl Grabber {
+    pub fn new(patch_side: u32) -> Grabber {
+        Grabber { frame: None, patch: None, pixels: Vec::new(), size: (0, 0), patch_pixels: Vec::new(), patch_side }
+    }
+
+    /// Copy the current frame reduced to `size`. False when the video has no
+    /// frame yet or the canvas cannot be read.
+    pub fn grab(&mut self, video: &HtmlVideoElement, size: (u32, u32)) -> bool {
+        let (w, h) = size;
+        if w == 0 || h == 0 || video.ready_state() < 2 {
+            return false;
+        }
+        if self.size != size || self.frame.is_none() {
+            self.frame = reading_canvas(w, h);
+            self.size = size;
+        }
+        let Some((_, ctx)) = &self.frame else { return false };
+        if ctx.draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, w as f64, h as f64).is_err() {
+            return false;
+        }
+        copy_pixels(ctx, w, h, &mut self.pixels)
+    }
+
+    /// Copy the `patch_side` square of the video at its own resolution whose
+    /// top-left corner is `(sx, sy)` in video pixels.
+    pub fn grab_patch(&mut self, video: &HtmlVideoElement, sx: u32, sy: u32) -> bool {
+        let n = self.patch_side;
+        if self.patch.is_none() {
+            self.patch = reading_canvas(n, n);
+        }
+        let Some((_, ctx)) = &self.patch else { return false };
+        let (s, d) = (n as f64, n as f64);
+        if ctx
+            .draw_image_with_html_video_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                video, sx as f64, sy as f64, s, s, 0.0, 0.0, d, d,
+            )
+            .is_err()
+        {
+            return false;
+        }
+        copy_pixels(ctx, n, n, &mut self.patch_pixels)
+    }
+}

@@ -1,0 +1,165 @@
+//! The live guidance loop of the capture screen: each new video frame (see
+//! [`crate::camera::FrameClock`]) is reduced to 640 px, judged by the same
+//! core as the still ([`idcapture_quality::live`]), and the coach's advice
+//! goes to the screen. Runs on the page's thread, one frame at a time: a
+//! frame that arrives sooner than [`MIN_INTERVAL_MS`], or sooner than
+//! [`DUTY`] times the last analysis's duration, after the last analysed one
+//! is skipped. The loop never queues work, and on a slow device it analyses
+//! fewer frames rather than take the whole thread from the page.
+
+use super::web::face_detector;
+use crate::camera::{live_size, patch_origin, FrameClock, Grabber};
+use crate::flow::Part;
+use idcapture_quality::live::{Advice, Announcer, Coach, Cue, LiveDocument, LiveSelfie, Look, LIVE_SIDE, PATCH};
+use idcapture_quality::{FaceDetector, Frame, PixelFormat};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use web_sys::HtmlVideoElement;
+use yew::Callback;
+
+/// Least time between two analysed frames (ms): at most ~33 per second.
+pub const MIN_INTERVAL_MS: f64 = 30.0;
+/// An analysis taking `d` ms is followed by at least `DUTY * d` ms before
+/// the next: the loop uses at most 1 / DUTY (2/3) of the page's thread.
+pub const DUTY: f64 = 1.5;
+
+/// Where the loop reports.
+#[derive(Clone)]
+pub struct LiveEvents {
+    /// The shown cue or the outline changed.
+    pub on_advice: Callback<Advice>,
+    /// Say this to screen readers (throttled).
+    pub on_announce: Callback<Cue>,
+    /// Good and steady: take the shot (once).
+    pub on_capture: Callback<()>,
+}
+
+struct State {
+    video: HtmlVideoElement,
+    part: Part,
+    grabber: Grabber,
+    document: LiveDocument,
+    selfie: LiveSelfie,
+    detector: Rc<RefCell<Option<Rc<RefCell<FaceDetector>>>>>,
+    coach: Coach,
+    announcer: Announcer,
+    next_patch: Option<(f32, f32)>,
+    last_at: f64,
+    last_ms: f64,
+    shown: Option<(Cue, bool)>,
+    analysed: u32,
+    paused: Rc<Cell<bool>>,
+    auto: bool,
+    events: LiveEvents,
+}
+
+fn perf_now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+impl State {
+    fn tick(&mut self, now: f64) {
+        if self.paused.get() || now - self.last_at < MIN_INTERVAL_MS.max(DUTY * self.last_ms) {
+            return;
+        }
+        let (vw, vh) = (self.video.video_width(), self.video.video_height());
+        let size = live_size(vw, vh, LIVE_SIDE as u32);
+        let start = perf_now();
+        if !self.grabber.grab(&self.video, size) {
+            return;
+        }
+        self.last_at = now;
+        // The screen check's patch, cut at the camera's resolution where the
+        // last frame said (on the document, cycling over three places).
+        let patch_ok = !self.part.is_selfie()
+            && match patch_origin(self.next_patch, vw, vh, PATCH as u32) {
+                Some((sx, sy)) => self.grabber.grab_patch(&self.video, sx, sy),
+                None => false,
+            };
+        let Ok(frame) = Frame::new(size.0 as usize, size.1 as usize, PixelFormat::Rgba, &self.grabber.pixels) else {
+            return;
+        };
+        let look: Look = if self.part.is_selfie() {
+            let Some(det) = self.detector.borrow().clone() else { return };
+            let Ok(mut det) = det.try_borrow_mut() else { return };
+            self.selfie.look(&frame, &mut det).0
+        } else {
+            let patch = patch_ok
+                .then(|| Frame::new(PATCH, PATCH, PixelFormat::Rgba, &self.grabber.patch_pixels).ok())
+                .flatten();
+            self.document.look(&frame, patch.as_ref()).0
+        };
+        self.next_patch = look.next_patch;
+        let advice = self.coach.update(now, &look);
+        self.analysed += 1;
+        // For the end-to-end test and the benchmark: frames analysed and the
+        // last analysis time (no pixels, no scores).
+        let _ = self.video.set_attribute("data-analysed", &self.analysed.to_string());
+        self.last_ms = perf_now() - start;
+        let _ = self.video.set_attribute("data-ms", &format!("{:.1}", self.last_ms));
+        if let Some(cue) = advice.cue {
+            if self.shown != Some((cue, advice.good)) {
+                self.shown = Some((cue, advice.good));
+                self.events.on_advice.emit(advice);
+            }
+            if let Some(c) = self.announcer.next(now, cue) {
+                self.events.on_announce.emit(c);
+            }
+        }
+        if advice.capture && self.auto {
+            self.paused.set(true);
+            self.events.on_capture.emit(());
+        }
+    }
+}
+
+/// The running loop; dropping it stops the frame callbacks and clears the
+/// buffers that held camera pixels.
+pub struct LiveLoop {
+    _clock: FrameClock,
+}
+
+impl LiveLoop {
+    /// Start judging `video`'s frames for `part`. While `paused` is set
+    /// (a still being taken) frames are skipped. With `auto` off the loop
+    /// guides but never asks for the shot.
+    pub fn start(
+        video: HtmlVideoElement,
+        part: Part,
+        auto: bool,
+        paused: Rc<Cell<bool>>,
+        events: LiveEvents,
+    ) -> LiveLoop {
+        let detector = Rc::new(RefCell::new(None));
+        if part.is_selfie() {
+            let slot = detector.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                *slot.borrow_mut() = face_detector().await;
+            });
+        }
+        let state = RefCell::new(State {
+            video: video.clone(),
+            part,
+            grabber: Grabber::new(PATCH as u32),
+            document: LiveDocument::default(),
+            selfie: LiveSelfie::default(),
+            detector,
+            coach: Coach::default(),
+            announcer: Announcer::default(),
+            next_patch: None,
+            last_at: f64::NEG_INFINITY,
+            last_ms: 0.0,
+            shown: None,
+            analysed: 0,
+            paused,
+            auto,
+            events,
+        });
+        let clock = FrameClock::new(video, move |now| {
+            if let Ok(mut s) = state.try_borrow_mut() {
+                s.tick(now);
+            }
+        });
+        LiveLoop { _clock: clock }
+    }
+}
