@@ -22,8 +22,8 @@ after(async () => {
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A browser whose camera shows `fixture`, on the demo checkout. */
-async function open(fixture) {
-  const browser = await launch(clip(fixture, 30));
+async function open(fixture, shake) {
+  const browser = await launch(clip(fixture, 30, shake));
   browsers.push(browser);
   const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
   await context.addInitScript(() => {
@@ -138,6 +138,19 @@ test("a blurred card shows the blur message and never shoots; the loop keeps pac
   await o.close();
 });
 
+test("a good card in a hand that does not hold still says so and is not shot", async () => {
+  // The frame moves by up to 100 px (of 1280) between frames: steadiness is
+  // measured from the document's place across frames, not assumed.
+  const o = await open("doc_good_001.jpg", 100);
+  await choose(o, "id_card");
+  await at(o.frame, "capture_front");
+  assert.equal(await cue(o, "hold_still"), "Ne bougez plus");
+  await shot(o.page, "guidance-hold-still");
+  const m = await measure(o, 4000);
+  assert.deepEqual(m.screens, ["capture_front"], "never auto-captured");
+  await o.close();
+});
+
 test("a screen recapture is asked for the original document", async () => {
   const o = await open("doc_screen_001.jpg");
   await choose(o, "id_card");
@@ -180,6 +193,14 @@ test("a selfie with the document in view says remove it and never shoots", async
   const m = await measure(o, 6000);
   assertLive(m, "selfie loop");
   assert.deepEqual(m.screens, ["capture_selfie"], "never auto-captured");
+  await o.close();
+});
+
+test("a selfie with no face asks for it", async () => {
+  const o = await open("selfie_noface_000.jpg");
+  await toSelfie(o);
+  assert.match(await cue(o, "no_face", 20000), /visage dans l'ovale/);
+  await shot(o.page, "guidance-no-face");
   await o.close();
 });
 

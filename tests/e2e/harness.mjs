@@ -20,13 +20,19 @@ export const CAPTURE = `http://localhost:${CAPTURE_PORT}`;
 export const SCREENS = join(ROOT, "target/e2e-screens");
 
 /** Build (once) a y4m clip from a fixture frame the repository ships, at
- * `fps` frames per second (Chromium's fake camera plays it at that rate). */
-export function clip(fixture, fps = 15) {
+ * `fps` frames per second (Chromium's fake camera plays it at that rate),
+ * the frame moved by up to `shake` px from one frame to the next. */
+export function clip(fixture, fps = 15, shake = 1.5) {
   const dir = join(ROOT, "target/e2e");
   mkdirSync(dir, { recursive: true });
-  const out = join(dir, fixture.replace(/\.\w+$/, fps === 15 ? ".y4m" : `-${fps}fps.y4m`));
+  const suffix = (fps === 15 ? "" : `-${fps}fps`) + (shake === 1.5 ? "" : `-shake${shake}`);
+  const out = join(dir, fixture.replace(/\.\w+$/, suffix + ".y4m"));
   if (!existsSync(out)) {
-    execFileSync(join(ROOT, "target/release/make-y4m"), [join(ROOT, "tests/fixtures", fixture), out, "10", String(fps)]);
+    // A shaking clip is longer, so its loop does not bring the frame back
+    // to the same place within the steadiness window.
+    const frames = shake === 1.5 ? "10" : "25";
+    const args = [join(ROOT, "tests/fixtures", fixture), out, frames, String(fps), String(shake)];
+    execFileSync(join(ROOT, "target/release/make-y4m"), args);
   }
   return out;
 }

@@ -12,9 +12,12 @@
 //! [`Cue`]); a shown cue stays at least [`HOLD_MS`] and its successor must be
 //! the frame's cue [`CONFIRM_FRAMES`] times in a row (hysteresis: nothing
 //! flickers). Steadiness is measured, not assumed: the displacement of the
-//! document's (or face's) centre and the change of its size between
-//! analysed frames about a quarter of a second apart, relative to its size
-//! and per 100 ms, the median of the last few such measures. The
+//! document's (or face's) centre and the change of its size, relative to
+//! its size and per 100 ms, between now and each of its places 150 to 400 ms
+//! ago — the median over those pairs (a hand shaking irregularly is away
+//! from most of its former places; the locator's and the face detector's
+//! own jitter is divided by the time between), then the median of the last
+//! few frames' measures. The
 //! shot is taken when the frame has been good and steady on
 //! [`STREAK_FRAMES`] frames in a row spanning at least [`STREAK_MS`] — the
 //! "several consecutive good frames" rule of the auto-capture SDKs (Onfido,
@@ -55,11 +58,11 @@ pub const STREAK_MS: f64 = 400.0;
 /// pixels over a 1/60 s exposure, which the full-resolution re-check still
 /// judges; a hand held still trembles well under it.
 pub const STEADY: f32 = 0.02;
-/// Motion is measured against the subject's place between these two ages
-/// (ms): over a quarter of a second the locator's sub-pixel noise averages
-/// out (frame to frame, at 25 analyses per second, it would read as motion),
-/// while a moving hand has moved.
-const MOTION_WINDOW_MS: (f64, f64) = (150.0, 400.0);
+/// Ages (ms) of the earlier places the current one is compared with: over
+/// a sixth of a second or more the locator's sub-pixel noise is small next
+/// to real motion (frame to frame, at 25 analyses per second, it would read
+/// as motion).
+pub const MOTION_WINDOW_MS: (f64, f64) = (150.0, 400.0);
 /// Places remembered for the motion measure.
 const HISTORY: usize = 16;
 /// Motion measures whose median decides "steady": a face box moves by the
@@ -350,8 +353,8 @@ pub struct Advice {
     pub good: bool,
     /// Take the shot now (said once).
     pub capture: bool,
-    /// Measured motion, share of the subject's size per 100 ms (`None` with
-    /// no previous frame to compare with).
+    /// Measured motion, share of the subject's size per 100 ms (median of
+    /// recent measures; `None` without enough history).
     pub motion: Option<f32>,
 }
 
@@ -407,13 +410,21 @@ impl Coach {
     /// Feed one analysed frame taken at `now` (ms).
     pub fn update(&mut self, now: f64, look: &Look) -> Advice {
         let motion = look.anchor.filter(|b| b.size > 0.0).and_then(|b| {
-            // The oldest remembered place within the window.
-            let (t, a) = self.history[..self.len]
-                .iter()
-                .filter(|(t, _)| (MOTION_WINDOW_MS.0..=MOTION_WINDOW_MS.1).contains(&(now - t)))
-                .min_by(|x, y| x.0.total_cmp(&y.0))?;
-            let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt() + (a.size - b.size).abs();
-            Some(d / b.size * (100.0 / (now - t)) as f32)
+            let mut rates = [0f32; HISTORY];
+            let mut n = 0;
+            for (t, a) in &self.history[..self.len] {
+                let age = now - t;
+                if (MOTION_WINDOW_MS.0..=MOTION_WINDOW_MS.1).contains(&age) {
+                    let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt() + (a.size - b.size).abs();
+                    rates[n] = d / b.size * (100.0 / age) as f32;
+                    n += 1;
+                }
+            }
+            (n > 0).then(|| {
+                let r = &mut rates[..n];
+                r.sort_by(f32::total_cmp);
+                r[n / 2]
+            })
         });
         let motion = match motion {
             Some(m) => {
@@ -574,6 +585,21 @@ mod tests {
         let out = run(&mut coach, 0.0, 60, |i| look(&[], 0.2 + 0.018 * (i % 20) as f32));
         assert!(out.iter().all(|a| !a.capture));
         assert!(out.iter().skip(20).all(|a| a.cue == Some(Cue::HoldStill)), "{:?}", out.last());
+    }
+
+    #[test]
+    fn shaking_back_and_forth_is_not_steady() {
+        let mut coach = Coach::default();
+        // An irregular shake of 5 % of the size (a new direction every
+        // frame, the golden angle apart): no drift at all.
+        let out = run(&mut coach, 0.0, 60, |i| {
+            let a = i as f32 * 2.399;
+            let mut l = look(&[], 0.4 + 0.03 * a.cos());
+            l.anchor.as_mut().unwrap().y += 0.03 * a.sin();
+            l
+        });
+        assert!(out.iter().all(|a| !a.capture));
+        assert!(out.iter().skip(20).all(|a| a.cue == Some(Cue::HoldStill)));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `make-y4m IMAGE OUT.y4m [FRAMES] [FPS]`: a clip for Chromium's fake camera
+//! `make-y4m IMAGE OUT.y4m [FRAMES] [FPS] [SHAKE]`: a clip for Chromium's fake camera
 //! (`--use-file-for-fake-video-capture`) from a still image, at the image's
 //! own size (even width and height; fitted within 1920x1080). Each frame gets its own sensor-like
 //! noise and a sub-pixel hand tremor, so the clip does not look like a
@@ -9,12 +9,16 @@ use std::io::Write;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: make-y4m IMAGE OUT.y4m [FRAMES] [FPS]");
+        eprintln!("usage: make-y4m IMAGE OUT.y4m [FRAMES] [FPS] [SHAKE]");
         std::process::exit(2);
     }
     let frames: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(12);
     // Chromium's fake camera plays the file at the header's rate.
     let fps: u32 = args.get(4).and_then(|s| s.parse().ok()).filter(|f| (1..=60).contains(f)).unwrap_or(15);
+    // Hand movement in pixels: 1.5 is a steady hand's tremor; tens of
+    // pixels a hand that does not hold still.
+    let shake: f32 =
+        args.get(5).and_then(|s| s.parse().ok()).filter(|s: &f32| (0.0..=400.0).contains(s)).unwrap_or(1.5);
     let img = match image::open(&args[1]) {
         Ok(i) => i.to_rgb8(),
         Err(e) => {
@@ -44,9 +48,9 @@ fn main() {
         seed
     };
     for f in 0..frames {
-        // Tremor: up to ~1.5 px, different each frame.
+        // Tremor: up to `shake` px (1.5 by default), different each frame.
         let ang = f as f32 * 2.399;
-        let (dx, dy) = (1.5 * ang.cos(), 1.5 * ang.sin());
+        let (dx, dy) = (shake * ang.cos(), shake * ang.sin());
         let sample = |x: usize, y: usize| -> [f32; 3] {
             let sx = (x as f32 + dx).clamp(0.0, (w - 1) as f32) as u32;
             let sy = (y as f32 + dy).clamp(0.0, (h - 1) as f32) as u32;
