@@ -4,7 +4,8 @@
 //! goes to the screen. Runs on the page's thread, one frame at a time: a
 //! frame that arrives sooner than [`MIN_INTERVAL_MS`], or sooner than
 //! [`DUTY`] times the last analysis's duration, after the last analysed one
-//! is skipped. The loop never queues work, and on a slow device it analyses
+//! (or while one waits for its analysis) is skipped. Copying the frame out of
+//! the video and judging it are two tasks, so neither blocks the page long. The loop never queues work, and on a slow device it analyses
 //! fewer frames rather than take the whole thread from the page.
 
 use super::web::face_detector;
@@ -19,9 +20,11 @@ use yew::Callback;
 
 /// Least time between two analysed frames (ms): at most ~33 per second.
 pub const MIN_INTERVAL_MS: f64 = 30.0;
-/// An analysis taking `d` ms is followed by at least `DUTY * d` ms before
-/// the next: the loop uses at most 1 / DUTY (2/3) of the page's thread.
-pub const DUTY: f64 = 1.5;
+/// A frame taking `d` ms (copy and analysis) is followed by at least
+/// `DUTY * d` ms before the next: the loop uses at most 1 / DUTY (80 %) of
+/// the page's thread, in two tasks per frame, so input and painting get in
+/// between; a slower device analyses fewer frames.
+pub const DUTY: f64 = 1.25;
 
 /// Where the loop reports.
 #[derive(Clone)]
@@ -46,6 +49,9 @@ struct State {
     next_patch: Option<(f32, f32)>,
     last_at: f64,
     last_ms: f64,
+    /// A frame copied and waiting for its analysis: (time, size, patch
+    /// taken, copy ms).
+    grabbed: Option<(f64, (u32, u32), bool, f64)>,
     shown: Option<(Cue, bool)>,
     analysed: u32,
     paused: Rc<Cell<bool>>,
@@ -58,15 +64,19 @@ fn perf_now() -> f64 {
 }
 
 impl State {
-    fn tick(&mut self, now: f64) {
-        if self.paused.get() || now - self.last_at < MIN_INTERVAL_MS.max(DUTY * self.last_ms) {
-            return;
+    /// Copy the frame (and patch) out of the video; true when there is one
+    /// to analyse. The analysis runs in a task of its own (see
+    /// [`LiveLoop::start`]), so neither task is long.
+    fn grab(&mut self, now: f64) -> bool {
+        if self.paused.get() || self.grabbed.is_some() || now - self.last_at < MIN_INTERVAL_MS.max(DUTY * self.last_ms)
+        {
+            return false;
         }
         let (vw, vh) = (self.video.video_width(), self.video.video_height());
         let size = live_size(vw, vh, LIVE_SIDE as u32);
         let start = perf_now();
         if !self.grabber.grab(&self.video, size) {
-            return;
+            return false;
         }
         self.last_at = now;
         // The screen check's patch, cut at the camera's resolution where the
@@ -76,6 +86,16 @@ impl State {
                 Some((sx, sy)) => self.grabber.grab_patch(&self.video, sx, sy),
                 None => false,
             };
+        self.grabbed = Some((now, size, patch_ok, perf_now() - start));
+        true
+    }
+
+    fn analyse(&mut self) {
+        let Some((now, size, patch_ok, grab_ms)) = self.grabbed.take() else { return };
+        if self.paused.get() {
+            return;
+        }
+        let start = perf_now();
         let Ok(frame) = Frame::new(size.0 as usize, size.1 as usize, PixelFormat::Rgba, &self.grabber.pixels) else {
             return;
         };
@@ -95,8 +115,10 @@ impl State {
         // For the end-to-end test and the benchmark: frames analysed and the
         // last analysis time (no pixels, no scores).
         let _ = self.video.set_attribute("data-analysed", &self.analysed.to_string());
-        self.last_ms = perf_now() - start;
-        let _ = self.video.set_attribute("data-ms", &format!("{:.1}", self.last_ms));
+        let ms = perf_now() - start;
+        self.last_ms = ms + grab_ms;
+        let _ = self.video.set_attribute("data-ms", &format!("{ms:.1}"));
+        let _ = self.video.set_attribute("data-grab-ms", &format!("{grab_ms:.1}"));
         if let Some(cue) = advice.cue {
             if self.shown != Some((cue, advice.good)) {
                 self.shown = Some((cue, advice.good));
@@ -117,6 +139,7 @@ impl State {
 /// buffers that held camera pixels.
 pub struct LiveLoop {
     _clock: FrameClock,
+    _state: Rc<RefCell<State>>,
 }
 
 impl LiveLoop {
@@ -149,17 +172,32 @@ impl LiveLoop {
             next_patch: None,
             last_at: f64::NEG_INFINITY,
             last_ms: 0.0,
+            grabbed: None,
             shown: None,
             analysed: 0,
             paused,
             auto,
             events,
         });
+        let state = Rc::new(state);
+        let weak = Rc::downgrade(&state);
         let clock = FrameClock::new(video, move |now| {
-            if let Ok(mut s) = state.try_borrow_mut() {
-                s.tick(now);
+            let Some(state) = weak.upgrade() else { return };
+            let grabbed = state.try_borrow_mut().map(|mut s| s.grab(now)).unwrap_or(false);
+            if grabbed {
+                // The analysis in the next task: the frame callback stays short
+                // and the page can paint and handle input in between.
+                let weak = Rc::downgrade(&state);
+                wasm_bindgen_futures::spawn_local(async move {
+                    gloo::timers::future::TimeoutFuture::new(0).await;
+                    if let Some(state) = weak.upgrade() {
+                        if let Ok(mut s) = state.try_borrow_mut() {
+                            s.analyse();
+                        }
+                    }
+                });
             }
         });
-        LiveLoop { _clock: clock }
+        LiveLoop { _clock: clock, _state: state }
     }
 }
