@@ -8,10 +8,10 @@
 //! the video and judging it are two tasks, so neither blocks the page long. The loop never queues work, and on a slow device it analyses
 //! fewer frames rather than take the whole thread from the page.
 
-use super::web::face_detector;
+use super::web::{face_detector, now_ms};
 use crate::camera::{live_size, patch_origin, FrameClock, Grabber};
 use crate::flow::Part;
-use idcapture_quality::live::{Advice, Announcer, Coach, Cue, LiveDocument, LiveSelfie, Look, LIVE_SIDE, PATCH};
+use idcapture_quality::live::{Announcer, Coach, Cue, LiveDocument, LiveSelfie, Look, LIVE_SIDE, PATCH};
 use idcapture_quality::{FaceDetector, Frame, PixelFormat};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -29,8 +29,8 @@ pub const DUTY: f64 = 1.25;
 /// Where the loop reports.
 #[derive(Clone)]
 pub struct LiveEvents {
-    /// The shown cue or the outline changed.
-    pub on_advice: Callback<Advice>,
+    /// The shown cue changed (the outline is good with `Cue::Ready`).
+    pub on_advice: Callback<Cue>,
     /// Say this to screen readers (throttled).
     pub on_announce: Callback<Cue>,
     /// Good and steady: take the shot (once).
@@ -52,15 +52,10 @@ struct State {
     /// A frame copied and waiting for its analysis: (time, size, patch
     /// taken, copy ms).
     grabbed: Option<(f64, (u32, u32), bool, f64)>,
-    shown: Option<(Cue, bool)>,
     analysed: u32,
     paused: Rc<Cell<bool>>,
     auto: bool,
     events: LiveEvents,
-}
-
-fn perf_now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
 impl State {
@@ -74,7 +69,7 @@ impl State {
         }
         let (vw, vh) = (self.video.video_width(), self.video.video_height());
         let size = live_size(vw, vh, LIVE_SIDE as u32);
-        let start = perf_now();
+        let start = now_ms();
         if !self.grabber.grab(&self.video, size) {
             return false;
         }
@@ -86,7 +81,7 @@ impl State {
                 Some((sx, sy)) => self.grabber.grab_patch(&self.video, sx, sy),
                 None => false,
             };
-        self.grabbed = Some((now, size, patch_ok, perf_now() - start));
+        self.grabbed = Some((now, size, patch_ok, now_ms() - start));
         true
     }
 
@@ -95,7 +90,7 @@ impl State {
         if self.paused.get() {
             return;
         }
-        let start = perf_now();
+        let start = now_ms();
         let Ok(frame) = Frame::new(size.0 as usize, size.1 as usize, PixelFormat::Rgba, &self.grabber.pixels) else {
             return;
         };
@@ -115,21 +110,20 @@ impl State {
         // For the end-to-end test and the benchmark: frames analysed and the
         // last analysis time (no pixels, no scores).
         let _ = self.video.set_attribute("data-analysed", &self.analysed.to_string());
-        let ms = perf_now() - start;
+        let ms = now_ms() - start;
         self.last_ms = ms + grab_ms;
         let _ = self.video.set_attribute("data-ms", &format!("{ms:.1}"));
         let _ = self.video.set_attribute("data-grab-ms", &format!("{grab_ms:.1}"));
         if let Some(cue) = advice.cue {
-            if self.shown != Some((cue, advice.good)) {
-                self.shown = Some((cue, advice.good));
-                self.events.on_advice.emit(advice);
+            if advice.changed {
+                self.events.on_advice.emit(cue);
             }
             if let Some(c) = self.announcer.next(now, cue) {
                 self.events.on_announce.emit(c);
             }
         }
         if advice.capture && self.auto {
-            self.paused.set(true);
+            // The receiver sets `paused` (taking the still) before it returns.
             self.events.on_capture.emit(());
         }
     }
@@ -173,7 +167,6 @@ impl LiveLoop {
             last_at: f64::NEG_INFINITY,
             last_ms: 0.0,
             grabbed: None,
-            shown: None,
             analysed: 0,
             paused,
             auto,

@@ -53,7 +53,8 @@ pub fn prefetch_face_model() {
     });
 }
 
-fn now() -> f64 {
+/// The page's clock (ms).
+pub(super) fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
@@ -66,23 +67,23 @@ pub async fn check_still(part: Part, width: u32, height: u32, rgba: &[u8]) -> Re
         let Some(det) = face_detector().await else {
             return Report { accept: true, reasons: vec![], guidance: vec![], ms: 0.0, unchecked: true };
         };
-        let start = now();
+        let start = now_ms();
         let v = analyze_selfie(&frame, &mut det.borrow_mut());
         Report {
             accept: v.accept,
             reasons: v.reasons.iter().map(|r| r.as_str()).collect(),
             guidance: v.guidance,
-            ms: now() - start,
+            ms: now_ms() - start,
             unchecked: false,
         }
     } else {
-        let start = now();
+        let start = now_ms();
         let v = analyze_document(&frame);
         Report {
             accept: v.accept,
             reasons: v.reasons.iter().map(|r| r.as_str()).collect(),
             guidance: vec![],
-            ms: now() - start,
+            ms: now_ms() - start,
             unchecked: false,
         }
     }

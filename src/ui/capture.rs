@@ -50,21 +50,19 @@ fn coarse_pointer() -> bool {
 }
 
 /// Take the still at full resolution, check it, hand it over. `taking` keeps
-/// a second shot (shutter and auto-capture at once) from starting; the live
-/// loop is paused meanwhile and resumes if the still could not be taken.
+/// a second shot (shutter and auto-capture at once) from starting and pauses
+/// the live loop; both resume if the still could not be taken.
 fn shoot(
     video: Option<HtmlVideoElement>,
     part: Part,
     on_still: Callback<(Rc<Still>, Rc<Report>)>,
     taking: Rc<Cell<bool>>,
-    paused: Rc<Cell<bool>>,
     busy: UseStateHandle<bool>,
 ) {
     let Some(v) = video else { return };
     if taking.replace(true) {
         return;
     }
-    paused.set(true);
     busy.set(true);
     spawn_local(async move {
         match still_jpeg(v.unchecked_ref()).await {
@@ -76,7 +74,6 @@ fn shoot(
             }
             Err(_) => {
                 taking.set(false);
-                paused.set(false);
                 busy.set(false);
             }
         }
@@ -125,9 +122,8 @@ pub fn capture(p: &CaptureProps) -> Html {
     let torch = use_state(|| None::<bool>);
     let busy = use_state(|| false);
     let taking: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(false)))).clone();
-    let paused: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(false)))).clone();
     let live_loop = use_mut_ref(|| None::<LiveLoop>);
-    let advice = use_state(|| None::<(Cue, bool)>);
+    let cue = use_state(|| None::<Cue>);
     let announce = use_state(String::new);
     let manual = use_state(|| !p.auto_capture || !coarse_pointer());
     {
@@ -135,9 +131,9 @@ pub fn capture(p: &CaptureProps) -> Html {
             (video.clone(), status.clone(), camera.clone(), p.on_camera_error.clone());
         let (ended, attempt, device_state, cameras, torch) =
             (ended.clone(), attempt.clone(), device.clone(), cameras.clone(), torch.clone());
-        let (live_loop, taking, paused, busy, on_still, auto) =
-            (live_loop.clone(), taking.clone(), paused.clone(), busy.clone(), p.on_still.clone(), p.auto_capture);
-        let (advice, announce) = (advice.clone(), announce.clone());
+        let (live_loop, taking, busy, on_still, auto) =
+            (live_loop.clone(), taking.clone(), busy.clone(), p.on_still.clone(), p.auto_capture);
+        let (cue, announce) = (cue.clone(), announce.clone());
         use_effect_with((p.part, attempt.0, (*device).clone()), move |(part, _, device)| {
             let alive = Rc::new(Cell::new(true));
             let facing = if part.is_selfie() { Facing::User } else { Facing::Environment };
@@ -159,29 +155,17 @@ pub fn capture(p: &CaptureProps) -> Html {
                             if let Some(v) = video.cast::<HtmlVideoElement>() {
                                 v.set_src_object(Some(stream.stream()));
                                 let _ = v.play();
-                                paused.set(taking.get());
                                 let events = LiveEvents {
-                                    on_advice: Callback::from(move |a: idcapture_quality::live::Advice| {
-                                        advice.set(a.cue.map(|c| (c, a.good)))
-                                    }),
+                                    on_advice: Callback::from(move |c: Cue| cue.set(Some(c))),
                                     on_announce: Callback::from(move |c: Cue| announce.set(t(cue_key(c)))),
                                     on_capture: {
-                                        let (video, v) = (video.clone(), v.clone());
-                                        let (taking, paused, busy) = (taking.clone(), paused.clone(), busy.clone());
+                                        let (v, taking, busy) = (v.clone(), taking.clone(), busy.clone());
                                         Callback::from(move |_| {
-                                            let v = video.cast::<HtmlVideoElement>().or_else(|| Some(v.clone()));
-                                            shoot(
-                                                v,
-                                                part,
-                                                on_still.clone(),
-                                                taking.clone(),
-                                                paused.clone(),
-                                                busy.clone(),
-                                            )
+                                            shoot(Some(v.clone()), part, on_still.clone(), taking.clone(), busy.clone())
                                         })
                                     },
                                 };
-                                *live_loop.borrow_mut() = Some(LiveLoop::start(v, part, auto, paused.clone(), events));
+                                *live_loop.borrow_mut() = Some(LiveLoop::start(v, part, auto, taking.clone(), events));
                             }
                             stream.prefer_continuous_focus();
                             torch.set(stream.has_torch().then_some(false));
@@ -275,16 +259,9 @@ pub fn capture(p: &CaptureProps) -> Html {
     };
     let shutter = {
         let (video, on_still, busy, part) = (video.clone(), p.on_still.clone(), busy.clone(), p.part);
-        let (taking, paused) = (taking.clone(), paused.clone());
+        let taking = taking.clone();
         Callback::from(move |_: MouseEvent| {
-            shoot(
-                video.cast::<HtmlVideoElement>(),
-                part,
-                on_still.clone(),
-                taking.clone(),
-                paused.clone(),
-                busy.clone(),
-            )
+            shoot(video.cast::<HtmlVideoElement>(), part, on_still.clone(), taking.clone(), busy.clone())
         })
     };
     let retry = {
@@ -298,7 +275,7 @@ pub fn capture(p: &CaptureProps) -> Html {
     };
     let hint = if p.part.is_selfie() { Key::CaptureSelfieHint } else { Key::CaptureDocumentHint };
     let live = *status == Status::Live;
-    let good = live && advice.is_some_and(|(_, g)| g);
+    let good = live && *cue == Some(Cue::Ready);
     let guide = classes!(guide, good.then_some("good"));
     html! {
         <section class="screen capture" data-screen={Step::Capture(p.part).name()}>
@@ -311,7 +288,7 @@ pub fn capture(p: &CaptureProps) -> Html {
                 // same line through the throttled live region below).
                 if *busy {
                     <p class="guidance" data-cue="taking" aria-hidden="true">{ t(Key::GuideTaking) }</p>
-                } else if let (true, Some((cue, good))) = (live, *advice) {
+                } else if let (true, Some(cue)) = (live, *cue) {
                     <p class={classes!("guidance", good.then_some("good"))} data-cue={cue.as_str()} aria-hidden="true">
                         { t(cue_key(cue)) }
                     </p>

@@ -133,10 +133,12 @@ pub fn live_stages(rgba: &[u8], width: usize, height: usize, patch: &[u8]) -> Ve
     let t0 = lap(t0);
     std::hint::black_box(screenshot::straight_edge_run(&full.y, full.w, full.h));
     let t0 = lap(t0);
-    let luma: Vec<u8> =
-        patch.chunks_exact(4).map(|p| ((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32) >> 8) as u8).collect();
+    let mut luma = Planes::default();
+    if let Ok(p) = Frame::new(PATCH, PATCH, PixelFormat::Rgba, patch) {
+        luma.refill_luma(&p);
+    }
     let c = idcapture_quality::geometry::Pt { x: PATCH as f32 / 2.0, y: PATCH as f32 / 2.0 };
-    std::hint::black_box(screen::moire_peak(&luma, PATCH, PATCH, &[c]));
+    std::hint::black_box(screen::moire_peak(&luma.y, luma.w, luma.h, &[c]));
     let t0 = lap(t0);
     let k = full.w as f32 / small.w as f32;
     let inner = shrink(&loc.quad, 0.88);

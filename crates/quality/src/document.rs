@@ -116,6 +116,14 @@ fn quantile_in(plane: &[u8], w: usize, h: usize, poly: Option<&[Pt; 4]>, q: f32)
     0.0
 }
 
+/// Where the screen check looks on a document (its inner quad): the centre
+/// and two points halfway to opposite corners.
+pub(crate) fn patch_centres(q: &[Pt; 4]) -> [Pt; 3] {
+    let c = Pt { x: q.iter().map(|p| p.x).sum::<f32>() / 4.0, y: q.iter().map(|p| p.y).sum::<f32>() / 4.0 };
+    let half = |p: Pt| Pt { x: (c.x + p.x) / 2.0, y: (c.y + p.y) / 2.0 };
+    [c, half(q[0]), half(q[2])]
+}
+
 /// Analyse a document frame with the default thresholds.
 pub fn analyze_document(frame: &Frame<'_>) -> DocumentVerdict {
     analyze_document_with(frame, &Thresholds::default())
@@ -178,23 +186,14 @@ pub(crate) fn judge(
     }
     s.straight_run = screenshot::straight_edge_run(&full.y, full.w, full.h);
 
-    let centres: Vec<Pt> = match &inner {
-        Some(q) => {
-            let c = Pt { x: q.iter().map(|p| p.x).sum::<f32>() / 4.0, y: q.iter().map(|p| p.y).sum::<f32>() / 4.0 };
-            // The centre and two points halfway to opposite corners.
-            vec![
-                c,
-                Pt { x: (c.x + q[0].x) / 2.0, y: (c.y + q[0].y) / 2.0 },
-                Pt { x: (c.x + q[2].x) / 2.0, y: (c.y + q[2].y) / 2.0 },
-            ]
-            .into_iter()
-            .map(|p| Pt { x: p.x * k, y: p.y * k })
-            .collect()
-        }
-        None => vec![Pt { x: full.w as f32 / 2.0, y: full.h as f32 / 2.0 }],
-    };
     s.moire = match moire {
-        Moire::FromFull => screen::moire_peak(&full.y, full.w, full.h, &centres),
+        Moire::FromFull => {
+            let centres: Vec<Pt> = match &inner {
+                Some(q) => patch_centres(q).iter().map(|p| Pt { x: p.x * k, y: p.y * k }).collect(),
+                None => vec![Pt { x: full.w as f32 / 2.0, y: full.h as f32 / 2.0 }],
+            };
+            screen::moire_peak(&full.y, full.w, full.h, &centres)
+        }
         Moire::Patch(y, n) => screen::moire_peak(y, n, n, &[Pt { x: n as f32 / 2.0, y: n as f32 / 2.0 }]),
         Moire::Skip => 0.0,
     };

@@ -106,7 +106,7 @@ pub struct Planes {
 }
 
 #[inline]
-fn luma(r: u8, g: u8, b: u8) -> u8 {
+pub(crate) fn luma(r: u8, g: u8, b: u8) -> u8 {
     ((77 * r as u32 + 150 * g as u32 + 29 * b as u32 + 128) >> 8) as u8
 }
 
@@ -129,6 +129,16 @@ impl Planes {
     /// Refill these planes from `frame`, keeping their allocations: the live
     /// loop calls this on every analysed frame.
     pub fn refill(&mut self, frame: &Frame<'_>) {
+        self.fill(frame, true);
+    }
+
+    /// Refill only the luma plane (colour planes left empty): for checks
+    /// that look at luma alone (faces, sharpness).
+    pub fn refill_luma(&mut self, frame: &Frame<'_>) {
+        self.fill(frame, false);
+    }
+
+    fn fill(&mut self, frame: &Frame<'_>, colour: bool) {
         self.w = frame.width;
         self.h = frame.height;
         for v in [&mut self.r, &mut self.g, &mut self.b, &mut self.y] {
@@ -137,23 +147,13 @@ impl Planes {
         let ch = frame.format.channels();
         for px in frame.data.chunks_exact(ch) {
             let (r, g, b) = if ch == 1 { (px[0], px[0], px[0]) } else { (px[0], px[1], px[2]) };
-            self.r.push(r);
-            self.g.push(g);
-            self.b.push(b);
+            if colour {
+                self.r.push(r);
+                self.g.push(g);
+                self.b.push(b);
+            }
             self.y.push(luma(r, g, b));
         }
-    }
-
-    /// Refill only the luma plane (colour planes left empty): for checks
-    /// that look at luma alone (faces, sharpness).
-    pub fn refill_luma(&mut self, frame: &Frame<'_>) {
-        self.w = frame.width;
-        self.h = frame.height;
-        for v in [&mut self.r, &mut self.g, &mut self.b, &mut self.y] {
-            v.clear();
-        }
-        let ch = frame.format.channels();
-        self.y.extend(frame.data.chunks_exact(ch).map(|px| if ch == 1 { px[0] } else { luma(px[0], px[1], px[2]) }));
     }
 
     /// [`Planes::downscale`] into `out`, keeping its allocations (planes

@@ -23,7 +23,7 @@
 //! "several consecutive good frames" rule of the auto-capture SDKs (Onfido,
 //! Smile ID, BlinkID), with the still then checked again at full resolution.
 
-use crate::document::{judge, DocumentVerdict, Moire, Thresholds};
+use crate::document::{judge, patch_centres, DocumentVerdict, Moire, Thresholds};
 use crate::frame::{Frame, Planes};
 use crate::geometry::Pt;
 use crate::selfie::{judge_selfie, FaceDetector, SelfieThresholds, SelfieVerdict};
@@ -262,7 +262,7 @@ impl LiveDocument {
                     if ch == 1 {
                         px[0]
                     } else {
-                        ((77 * px[0] as u32 + 150 * px[1] as u32 + 29 * px[2] as u32 + 128) >> 8) as u8
+                        crate::frame::luma(px[0], px[1], px[2])
                     }
                 }));
                 Moire::Patch(&self.patch, PATCH)
@@ -287,13 +287,7 @@ impl LiveDocument {
         let long = self.planes.w.max(self.planes.h) as f32;
         let anchor = v.scores.quad.map(|q| anchor_of(&q, long));
         let next_patch = v.scores.quad.map(|q| {
-            let q = crate::geometry::shrink(&q, 0.88);
-            let c = Pt { x: q.iter().map(|p| p.x).sum::<f32>() / 4.0, y: q.iter().map(|p| p.y).sum::<f32>() / 4.0 };
-            let p = match self.frame % PATCHES {
-                0 => c,
-                1 => Pt { x: (c.x + q[0].x) / 2.0, y: (c.y + q[0].y) / 2.0 },
-                _ => Pt { x: (c.x + q[2].x) / 2.0, y: (c.y + q[2].y) / 2.0 },
-            };
+            let p = patch_centres(&crate::geometry::shrink(&q, 0.88))[self.frame % PATCHES];
             (p.x / long, p.y / long)
         });
         (Look { cues: document_cues(&v), anchor, next_patch }, v)
