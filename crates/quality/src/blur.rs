@@ -11,56 +11,55 @@
 //! the document (mask), at a fixed scale (see [`crate::region`]), so a sharp
 //! background (gravel, grass) cannot make a blurred card pass.
 
-/// Crété et al. blur in [0, 1] over the masked cells of a `w x h` grid.
-/// Returns 0 when there is no variation at all to judge (a flat region).
+/// Crété et al. blur in [0, 1] over the masked cells of a `w x h` grid:
+/// the blurriest of four directions (rows, columns and both diagonals), so
+/// that a shake along any of them counts in full, where the paper's two
+/// directions see a diagonal smear only in part.
+/// Returns 1 (no sharpness shown) when there is no variation at all to judge:
+/// a region with nothing on it cannot vouch for a sharp document.
 pub fn crete(px: &[f32], mask: &[bool], w: usize, h: usize) -> f32 {
-    const HALF: usize = 4; // 9-tap
-    if w < 2 * HALF + 2 || h < 2 * HALF + 2 {
-        return 0.0;
+    const HALF: isize = 4; // 9-tap
+    if w < 2 * HALF as usize + 2 || h < 2 * HALF as usize + 2 {
+        return 1.0;
     }
-    let mut worst = 0.0f32;
+    let mut worst: Option<f32> = None;
     let mut blurred = vec![0f32; w * h];
-    for vertical in [false, true] {
-        // The 9-tap re-blur along the direction, by running sums (edges
-        // clamped to the available taps).
-        let (step, along, lines) = if vertical { (w, h, w) } else { (1, w, h) };
-        let start_of = |line: usize| if vertical { line } else { line * w };
-        for line in 0..lines {
-            let base = start_of(line);
-            let at = |c: usize| px[base + c * step];
-            let mut sum: f32 = (0..=HALF.min(along - 1)).map(at).sum();
-            let mut n = HALF.min(along - 1) + 1;
-            for c in 0..along {
-                blurred[base + c * step] = sum / n as f32;
-                if c + HALF + 1 < along {
-                    sum += at(c + HALF + 1);
-                    n += 1;
+    for (dx, dy) in [(1isize, 0isize), (0, 1), (1, 1), (1, -1)] {
+        // The 9-tap re-blur along the direction, taps clamped to the grid.
+        for y in 0..h as isize {
+            for x in 0..w as isize {
+                let (mut sum, mut n) = (0f32, 0f32);
+                for k in -HALF..=HALF {
+                    let (xx, yy) = (x + k * dx, y + k * dy);
+                    if xx >= 0 && yy >= 0 && xx < w as isize && yy < h as isize {
+                        sum += px[yy as usize * w + xx as usize];
+                        n += 1.0;
+                    }
                 }
-                if c >= HALF {
-                    sum -= at(c - HALF);
-                    n -= 1;
-                }
+                blurred[y as usize * w + x as usize] = sum / n;
             }
         }
         let (mut s_f, mut s_v) = (0f64, 0f64);
-        for line in 0..lines {
-            let base = start_of(line);
-            for c in HALF + 1..along - HALF {
-                let i = base + c * step;
-                if !mask[i] || !mask[i - step] {
+        let m = HALF + 1;
+        for y in m..h as isize - m {
+            for x in m..w as isize - m {
+                let i = (y * w as isize + x) as usize;
+                let j = ((y - dy) * w as isize + (x - dx)) as usize;
+                if !mask[i] || !mask[j] {
                     continue;
                 }
-                let d_f = (px[i] - px[i - step]).abs();
-                let d_b = (blurred[i] - blurred[i - step]).abs();
+                let d_f = (px[i] - px[j]).abs();
+                let d_b = (blurred[i] - blurred[j]).abs();
                 s_f += d_f as f64;
                 s_v += (d_f - d_b).max(0.0) as f64;
             }
         }
         if s_f > 0.0 {
-            worst = worst.max(((s_f - s_v) / s_f) as f32);
+            let b = ((s_f - s_v) / s_f) as f32;
+            worst = Some(worst.map_or(b, |w: f32| w.max(b)));
         }
     }
-    worst
+    worst.unwrap_or(1.0)
 }
 
 #[cfg(test)]
@@ -105,7 +104,61 @@ mod tests {
     }
 
     #[test]
-    fn a_flat_region_is_not_judged() {
-        assert_eq!(crete(&[50.0; 400], &[true; 400], 20, 20), 0.0);
+    fn a_flat_region_shows_no_sharpness() {
+        assert_eq!(crete(&[50.0; 400], &[true; 400], 20, 20), 1.0);
+        assert_eq!(crete(&[50.0; 16], &[true; 16], 4, 4), 1.0);
+    }
+
+    #[test]
+    fn a_diagonal_smear_counts_in_full() {
+        // A random texture of 3-px cells, smeared along the diagonal only.
+        let (w, h) = (96, 96);
+        let cell = |cx: usize, cy: usize| {
+            let v = (cx as u32).wrapping_mul(2654435761) ^ (cy as u32).wrapping_mul(40503).wrapping_add(97);
+            if v.wrapping_mul(2246822519) >> 31 == 0 {
+                30.0
+            } else {
+                220.0
+            }
+        };
+        let sharp: Vec<f32> = (0..w * h).map(|i| cell((i % w) / 3, (i / w) / 3)).collect();
+        let smeared: Vec<f32> = (0..w * h)
+            .map(|i| {
+                let (x, y) = ((i % w) as isize, (i / w) as isize);
+                let taps: Vec<f32> = (-5..=5)
+                    .filter_map(|k| {
+                        let (xx, yy) = (x + k, y + k);
+                        (xx >= 0 && yy >= 0 && xx < w as isize && yy < h as isize)
+                            .then(|| sharp[yy as usize * w + xx as usize])
+                    })
+                    .collect();
+                taps.iter().sum::<f32>() / taps.len() as f32
+            })
+            .collect();
+        let mask = vec![true; w * h];
+        let (a, b) = (crete(&sharp, &mask, w, h), crete(&smeared, &mask, w, h));
+        assert!(b > a + 0.2, "smeared {b} vs sharp {a}");
+        // Rows and columns alone (the paper's two directions) see less of it.
+        let two = |px: &[f32]| {
+            let mut m = 0f32;
+            for (dx, dy) in [(1isize, 0isize), (0, 1)] {
+                let (mut f, mut v) = (0f64, 0f64);
+                for y in 5..h as isize - 5 {
+                    for x in 5..w as isize - 5 {
+                        let (i, j) = ((y * w as isize + x) as usize, ((y - dy) * w as isize + x - dx) as usize);
+                        let bl = |k: usize| {
+                            let (kx, ky) = ((k % w) as isize, (k / w) as isize);
+                            (-4..=4).map(|t| px[((ky + t * dy) * w as isize + kx + t * dx) as usize]).sum::<f32>() / 9.0
+                        };
+                        let d_f = (px[i] - px[j]).abs();
+                        f += d_f as f64;
+                        v += (d_f - (bl(i) - bl(j)).abs()).max(0.0) as f64;
+                    }
+                }
+                m = m.max(((f - v) / f) as f32);
+            }
+            m
+        };
+        assert!(b > two(&smeared) + 0.05, "four directions {b}, two {}", two(&smeared));
     }
 }

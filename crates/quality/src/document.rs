@@ -38,9 +38,16 @@ pub struct Thresholds {
     pub max_moire: f32,
     /// Straight constant edge run over this share of the side: a screenshot.
     pub max_straight_run: f32,
-    /// Tint (median saturation, %) and colour (99th-percentile chromatic
-    /// spread, %) both under these: a photocopy (see [`crate::photocopy`]).
-    pub min_tint: f32,
+    /// Exactly flat blocks of one level over this share (%): a rendered
+    /// image, a screenshot (see [`crate::screenshot::flat_share`]).
+    pub max_flat: f32,
+    /// Share of edge pixels inside the document ([`crate::outline::content`])
+    /// under this: nothing printed on it, not an identity document.
+    pub min_content: f32,
+    /// Over this: a page of running text, not an identity document.
+    pub max_content: f32,
+    /// Colour against the document's own white (99.5th percentile, %)
+    /// under this: one ink on paper, a photocopy (see [`crate::photocopy`]).
     pub min_colour: f32,
 }
 
@@ -49,13 +56,15 @@ impl Default for Thresholds {
         Thresholds {
             min_coverage: 0.33,
             max_border_contact: 0.16,
-            max_blur: 0.45,
+            max_blur: 0.32,
             max_glare: 0.01,
             min_brightness: 80.0,
             max_moire: 6000.0,
             max_straight_run: 0.4,
-            min_tint: 4.2,
-            min_colour: 12.0,
+            max_flat: 40.0,
+            min_colour: 7.0,
+            min_content: 0.05,
+            max_content: 0.26,
         }
     }
 }
@@ -64,18 +73,23 @@ impl Default for Thresholds {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct DocumentScores {
     pub found: bool,
+    /// The locator's method that found the document.
+    pub locator: &'static str,
     pub quad: Option<[Pt; 4]>,
     pub aspect: f32,
     pub rectangularity: f32,
     pub coverage: f32,
     pub border_contact: f32,
     pub edge: f32,
+    pub clutter: f32,
     pub blur: f32,
     pub glare: f32,
     pub saturated: f32,
     pub brightness: f32,
     pub moire: f32,
     pub straight_run: f32,
+    /// Share (%) of the frame in exactly uniform 8x8 blocks of one level.
+    pub flat: f32,
     pub noise: f32,
     pub tint: f32,
     pub colour: f32,
@@ -161,7 +175,8 @@ pub(crate) fn judge(
     let mut s = DocumentScores::default();
     let mut reasons = Vec::new();
 
-    let (loc, _) = locate(&small.y, small.w, small.h);
+    let (loc, ls) = locate(&small.y, small.w, small.h);
+    s.locator = ls.method;
     let inner: Option<[Pt; 4]> = loc.as_ref().map(|l: &Located| shrink(&l.quad, 0.88));
     if let Some(l) = &loc {
         s.found = true;
@@ -171,6 +186,7 @@ pub(crate) fn judge(
         s.coverage = l.coverage;
         s.border_contact = l.border_contact;
         s.edge = l.edge;
+        s.clutter = l.clutter;
     }
 
     // Exposure: the document's median, or the frame's when none was found
@@ -185,6 +201,7 @@ pub(crate) fn judge(
         s.noise = noise::immerkaer(&full.y, full.w, full.h);
     }
     s.straight_run = screenshot::straight_edge_run(&full.y, full.w, full.h);
+    s.flat = screenshot::flat_share(&full.y, full.w, full.h);
 
     s.moire = match moire {
         Moire::FromFull => {
@@ -205,7 +222,7 @@ pub(crate) fn judge(
         let (blob, sat) = glare::glare(small, &shrink(&l.quad, 0.97));
         s.glare = blob;
         s.saturated = sat;
-        let (tint, colour) = photocopy::chroma(small, q);
+        let (tint, colour) = photocopy::chroma(small, &shrink(&l.quad, 0.97));
         s.tint = tint;
         s.colour = colour;
 
@@ -219,11 +236,20 @@ pub(crate) fn judge(
         }
         if s.blur > t.max_blur {
             reasons.push(Reason::Blur);
+        } else if s.brightness >= t.min_brightness {
+            // Identity content, judged only where the print can be seen (a
+            // blurred or dark card shows few edges whatever it carries): a
+            // card with nothing printed on it (a blank, a bank card's plain
+            // face) or a page of running text is not an identity document,
+            // whatever its outline.
+            if s.clutter < t.min_content || s.clutter > t.max_content {
+                reasons.push(Reason::NoDocument);
+            }
         }
         if s.glare > t.max_glare {
             reasons.push(Reason::Glare);
         }
-        if s.tint < t.min_tint && s.colour < t.min_colour {
+        if s.colour < t.min_colour {
             reasons.push(Reason::Photocopy);
         }
     } else {
@@ -235,7 +261,7 @@ pub(crate) fn judge(
     if s.moire > t.max_moire {
         reasons.push(Reason::Screen);
     }
-    if s.straight_run > t.max_straight_run {
+    if s.straight_run > t.max_straight_run || s.flat > t.max_flat {
         reasons.push(Reason::Screenshot);
     }
     DocumentVerdict { accept: reasons.is_empty(), reasons, scores: s }

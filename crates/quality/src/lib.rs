@@ -13,6 +13,7 @@ pub mod glare;
 pub mod live;
 pub mod locate;
 pub mod noise;
+pub mod outline;
 pub mod photocopy;
 pub mod region;
 pub mod screen;

@@ -16,6 +16,7 @@
 
 use crate::frame::box_blur;
 use crate::geometry::{convex_hull, min_area_rect, polygon_area, quad_from_hull, Pt, Rect};
+use crate::outline::{self, OutlineQuad};
 use serde::Serialize;
 
 /// A located document, in the coordinates of the plane it was found in.
@@ -35,6 +36,8 @@ pub struct Located {
     pub border_contact: f32,
     /// Mean gradient (levels per pixel, smoothed) along the outline.
     pub edge: f32,
+    /// Share of edge pixels inside the outline (0 when found by regions).
+    pub clutter: f32,
 }
 
 /// Bounds of a plausible document (ID-1 1.586, ID-3 1.42) allowing for
@@ -120,6 +123,8 @@ pub fn components(mask: &[bool], w: usize, h: usize) -> (Vec<u32>, Vec<usize>) {
 /// What the locator saw, for the scores.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct LocateScores {
+    /// Which method found the document: "outline" or "regions".
+    pub method: &'static str,
     pub threshold: u8,
     pub candidates: usize,
 }
@@ -155,13 +160,57 @@ fn search(y: &[u8], w: usize, h: usize, scores: &mut LocateScores) -> Vec<(f32, 
     found
 }
 
-/// Find the document in a luma plane (any size; the analysis uses ~640 px):
-/// the largest, most rectangular candidate.
+/// A located document from an outline quadrilateral ([`crate::outline`]).
+fn from_outline(o: &OutlineQuad, w: usize, h: usize) -> Option<Located> {
+    let hull = convex_hull(o.quad.to_vec());
+    let rect = min_area_rect(&hull)?;
+    let long = w.max(h) as f32;
+    Some(Located {
+        quad: o.quad,
+        rect,
+        rectangularity: polygon_area(&hull) / rect.area().max(1.0),
+        aspect: o.aspect,
+        coverage: rect.long / long,
+        border_contact: o.border_share,
+        edge: o.support * 10.0,
+        clutter: o.clutter,
+    })
+}
+
+/// Find the document in a luma plane (any size; the analysis uses ~640 px).
+/// Its outline ([`crate::outline`]) first: four edged sides hold where the
+/// card merges with its surroundings in brightness; failing that, the
+/// largest, most rectangular bright region.
 pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
     let mut scores = LocateScores::default();
+    let outlined = outline::find(y, w, h).first().and_then(|o| from_outline(o, w, h));
     let found = search(y, w, h, &mut scores);
-    let best = found.into_iter().max_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, l)| l);
-    (best, scores)
+    let region = found.into_iter().max_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, l)| l);
+    let pick = match (outlined, region) {
+        // The outline found something printed on a card (its portrait, a
+        // box) whose own edges are faint against the background, where the
+        // bright region is the whole card around it.
+        (Some(o), Some(r))
+            if r.border_contact == 0.0
+                && crate::geometry::inside_convex(&r.quad, o.rect.center)
+                && r.rect.area() > 2.0 * o.rect.area() =>
+        {
+            Some((r, "regions"))
+        }
+        (Some(o), _) => Some((o, "outline")),
+        (None, Some(r)) => Some((r, "regions")),
+        (None, None) => None,
+    };
+    match pick {
+        Some((mut l, m)) => {
+            scores.method = m;
+            if m == "regions" {
+                l.clutter = outline::content(y, w, h, &l.quad);
+            }
+            (Some(l), scores)
+        }
+        None => (None, scores),
+    }
 }
 
 /// Every document-like region, at every level, overlapping ones merged to
@@ -309,6 +358,7 @@ fn candidates(
             coverage: rect.long / long as f32,
             border_contact,
             edge,
+            clutter: 0.0,
         };
         found.push((hull_area * rectangularity, located));
     }

@@ -1,21 +1,30 @@
-//! Photocopy: a black-and-white copy of the document.
+//! Photocopy: a copy of the document on paper instead of the document.
 //!
-//! Identity documents print a tinted security background (guilloches in blue,
-//! green, cream or lilac) and coloured elements; a photocopy or a laser print
-//! of one carries gray only. A global saturation threshold cannot tell (a white
-//! sheet and a black-and-white photo both read ~1% chromatic pixels), so colour
-//! is measured on the located document's interior only, two ways:
-//! - `tint`: the median HSV saturation (max - min) / max, in percent (Joblove &
-//!   Greenberg, "Color spaces for computer graphics", SIGGRAPH 1978): the
-//!   printed background tint. A sheet of copier paper under ordinary light
-//!   stays within a few percent.
-//! - `colour`: the 99th percentile of each pixel's chromatic distance from the
-//!   document's median chromaticity (in the R-G, B-G plane), in percent of its
-//!   median brightness: coloured print elements (a red or blue title, a
-//!   coloured photo). A uniform colour cast from the light moves every pixel
-//!   alike and adds nothing here.
+//! A copier or a laser printer reproduces a card in black toner on paper, so
+//! whatever colour a copy shows comes from one source: the paper's own tint
+//! (white, cream, recycled gray, a pastel sheet) and the light's colour, both
+//! of which scale every pixel's channels alike. An identity document prints
+//! several inks: its tinted security background, and elements of other
+//! colours on it (a red or blue title, the coloured "SPECIMEN" or flag, the
+//! guilloche lines, the photo).
 //!
-//! A photocopy is a document with neither.
+//! So colour is judged relative to the document's own white, the von Kries
+//! hypothesis of chromatic adaptation (J. von Kries 1902; G. Finlayson, M.
+//! Drew, B. Funt, "Color constancy: generalized diagonal transforms suffice",
+//! JOSA A 1994): each channel is divided by its 90th percentile inside the
+//! document, which maps the paper (or the card's background) to neutral
+//! whatever its tint and the light's. Then each print pixel's chromaticity
+//! (r, b) = (R, B) / (R + G + B) is compared with neutral (1/3, 1/3), on the
+//! mid tones only (normalised brightness 0.3 to 0.95: neither paper, whose
+//! chroma is the reference, nor near-black toner, whose chroma is noise).
+//! `colour` is the 99.5th percentile of that distance, in percent: a copy on
+//! any paper stays at the noise level (a few percent); a document with a
+//! second ink shows it (over ten). It is measured at a fixed scale of the
+//! document (see [`crate::region`]), so small coloured print counts the same
+//! near and far.
+//!
+//! `tint` (the paper's median HSV saturation, in percent) is reported for
+//! the record: it tells cream paper from white, not a copy from a card.
 
 use crate::frame::Planes;
 use crate::geometry::{bounds, inside_convex, Pt};
@@ -23,10 +32,10 @@ use crate::geometry::{bounds, inside_convex, Pt};
 /// Colour statistics of the document interior: (tint %, colour %).
 pub fn chroma(p: &Planes, poly: &[Pt]) -> (f32, f32) {
     let (x0, y0, x1, y1) = bounds(poly, p.w, p.h);
+    let mut rs = Vec::new();
+    let mut gs = Vec::new();
+    let mut bs = Vec::new();
     let mut sat = Vec::new();
-    let mut rg = Vec::new();
-    let mut bg = Vec::new();
-    let mut bright = Vec::new();
     for y in y0..y1 {
         for x in x0..x1 {
             if !inside_convex(poly, Pt { x: x as f32 + 0.5, y: y as f32 + 0.5 }) {
@@ -35,24 +44,40 @@ pub fn chroma(p: &Planes, poly: &[Pt]) -> (f32, f32) {
             let k = y * p.w + x;
             let (r, g, b) = (p.r[k] as f32, p.g[k] as f32, p.b[k] as f32);
             let (mx, mn) = (r.max(g).max(b), r.min(g).min(b));
-            // Black print has no reliable hue: leave it out of the tint.
             if mx >= 16.0 {
                 sat.push((mx - mn) / mx * 100.0);
             }
-            rg.push(r - g);
-            bg.push(b - g);
-            bright.push(mx);
+            rs.push(r);
+            gs.push(g);
+            bs.push(b);
         }
     }
-    if sat.is_empty() || rg.is_empty() {
+    if rs.len() < 16 {
         return (0.0, 0.0);
     }
     let tint = quantile(&mut sat, 0.5);
-    let (mrg, mbg) = (quantile(&mut rg.clone(), 0.5), quantile(&mut bg.clone(), 0.5));
-    let level = quantile(&mut bright, 0.5).max(1.0);
-    let mut dist: Vec<f32> =
-        rg.iter().zip(&bg).map(|(a, b)| ((a - mrg).powi(2) + (b - mbg).powi(2)).sqrt() / level * 100.0).collect();
-    (tint, quantile(&mut dist, 0.99))
+    // The document's white, per channel.
+    let white = [
+        quantile(&mut rs.clone(), 0.9).max(1.0),
+        quantile(&mut gs.clone(), 0.9).max(1.0),
+        quantile(&mut bs.clone(), 0.9).max(1.0),
+    ];
+    let mut dist = Vec::with_capacity(rs.len());
+    for i in 0..rs.len() {
+        let (r, g, b) = (rs[i] / white[0], gs[i] / white[1], bs[i] / white[2]);
+        let level = (r + g + b) / 3.0;
+        if !(0.3..0.95).contains(&level) {
+            continue;
+        }
+        let sum = r + g + b;
+        let (cr, cb) = (r / sum - 1.0 / 3.0, b / sum - 1.0 / 3.0);
+        dist.push((cr * cr + cb * cb).sqrt() * 100.0);
+    }
+    if dist.len() < 16 {
+        // No print at all to judge: a blank sheet has nothing of a card.
+        return (tint, 0.0);
+    }
+    (tint, quantile(&mut dist, 0.995))
 }
 
 /// The `q` quantile (0..=1) by selection; the slice is reordered.
@@ -79,16 +104,32 @@ mod tests {
         let whole = [Pt { x: 0., y: 0. }, Pt { x: 80., y: 0. }, Pt { x: 80., y: 50. }, Pt { x: 0., y: 50. }];
         let tinted = planes(80, 50, |x, _| if x % 10 < 2 { [200, 40, 40] } else { [215, 228, 245] });
         let copy = planes(80, 50, |x, _| if x % 10 < 2 { [70, 70, 70] } else { [225, 225, 225] });
-        let (tm, tp) = chroma(&tinted, &whole);
-        let (cm, cp) = chroma(&copy, &whole);
-        assert!(tm > 8.0 && tp > 50.0, "{tm} {tp}");
-        assert!(cm < 1.0 && cp < 1.0, "{cm} {cp}");
+        let (_, tp) = chroma(&tinted, &whole);
+        let (_, cp) = chroma(&copy, &whole);
+        assert!(tp > 20.0, "{tp}");
+        assert!(cp < 1.0, "{cp}");
     }
 
     #[test]
-    fn a_uniform_cast_adds_no_colour_spread() {
+    fn a_copy_on_tinted_paper_under_warm_light_has_no_colour() {
+        // Gray print multiplied by a cream sheet and a tungsten cast.
         let whole = [Pt { x: 0., y: 0. }, Pt { x: 80., y: 0. }, Pt { x: 80., y: 50. }, Pt { x: 0., y: 50. }];
-        let warm = planes(80, 50, |x, _| if x % 10 < 2 { [80, 75, 70] } else { [232, 225, 214] });
-        assert!(chroma(&warm, &whole).1 < 3.0);
+        let paper = [250.0f32, 236.0, 196.0];
+        let copy = planes(80, 50, |x, y| {
+            let ink = [1.0, 0.45, 0.7, 0.85][(x / 5 + y / 7) % 4];
+            paper.map(|c| (c * ink) as u8)
+        });
+        let (tint, colour) = chroma(&copy, &whole);
+        assert!(tint > 15.0, "the paper is tinted: {tint}");
+        assert!(colour < 2.0, "{colour}");
+        // The same with a red element printed on it is a document.
+        let card = planes(80, 50, |x, y| {
+            if y < 6 && x < 40 {
+                return [200, 60, 60];
+            }
+            let ink = [1.0, 0.45, 0.7, 0.85][(x / 5 + y / 7) % 4];
+            paper.map(|c| (c * ink) as u8)
+        });
+        assert!(chroma(&card, &whole).1 > 10.0);
     }
 }

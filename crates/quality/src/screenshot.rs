@@ -12,6 +12,17 @@
 //! Noise (Immerkaer 1996, [`crate::noise`]) is reported beside it; it is not
 //! decisive on its own, because a blurred or underexposed camera frame can be
 //! nearly noise-free too.
+//!
+//! A screenshot sent through a messenger arrives re-encoded as JPEG, which
+//! rings along those edges and breaks the runs; but it keeps the other mark
+//! of a rendered image: wide areas of one exact level (the app's background,
+//! the letterbox), which JPEG encodes as blocks of their DC term alone,
+//! 64 identical pixels (ITU-T T.81). A camera never delivers that over a
+//! large area: photon shot noise varies every pixel (G. Healey, R.
+//! Kondepudy, "Radiometric CCD camera calibration and noise estimation",
+//! IEEE PAMI 1994), even once blurred. [`flat_share`] is the share of the
+//! frame's 8x8 blocks that are exactly uniform at the single most common
+//! level, clipped white (255, a highlight) excluded.
 
 /// Minimum level difference across the edge.
 pub const STEP: i16 = 8;
@@ -55,6 +66,33 @@ pub fn straight_edge_run(y: &[u8], w: usize, h: usize) -> f32 {
     (best_rows as f32 / w as f32).max(best_cols as f32 / h as f32)
 }
 
+/// Share (percent) of the frame's 8x8 blocks, on the JPEG grid from the
+/// top-left corner, whose 64 pixels all equal the one level most such blocks
+/// share (levels 0 to 254).
+pub fn flat_share(y: &[u8], w: usize, h: usize) -> f32 {
+    let (bw, bh) = (w / 8, h / 8);
+    if bw == 0 || bh == 0 {
+        return 0.0;
+    }
+    let mut counts = [0u32; 255];
+    for by in 0..bh {
+        'block: for bx in 0..bw {
+            let v = y[by * 8 * w + bx * 8];
+            if v == 255 {
+                continue;
+            }
+            for r in 0..8 {
+                let row = &y[(by * 8 + r) * w + bx * 8..(by * 8 + r) * w + bx * 8 + 8];
+                if row.iter().any(|&p| p != v) {
+                    continue 'block;
+                }
+            }
+            counts[v as usize] += 1;
+        }
+    }
+    *counts.iter().max().unwrap_or(&0) as f32 / (bw * bh) as f32 * 100.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +112,36 @@ mod tests {
             })
             .collect();
         assert!(straight_edge_run(&noisy, w, h) < 0.2);
+    }
+
+    #[test]
+    fn flat_app_background_counts_and_noise_or_glare_does_not() {
+        let (w, h) = (80, 160);
+        // A rendered page: flat 245 with a noisy photo in the middle.
+        let mut s = 9u32;
+        let page: Vec<u8> = (0..w * h)
+            .map(|i| {
+                s = s.wrapping_mul(1664525).wrapping_add(1013904223);
+                if (40..100).contains(&(i / w)) {
+                    100 + (s >> 28) as u8
+                } else {
+                    245
+                }
+            })
+            .collect();
+        let share = flat_share(&page, w, h);
+        assert!((60.0..70.0).contains(&share), "{share}");
+        // The same level with one-level sensor noise: nothing flat.
+        let noisy: Vec<u8> = page
+            .iter()
+            .map(|&v| {
+                s = s.wrapping_mul(1664525).wrapping_add(1013904223);
+                v - (s >> 31) as u8
+            })
+            .collect();
+        assert!(flat_share(&noisy, w, h) < 5.0);
+        // A clipped highlight is not a rendered background.
+        assert_eq!(flat_share(&[255; 64 * 64], 64, 64), 0.0);
     }
 
     #[test]

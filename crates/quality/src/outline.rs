@@ -1,0 +1,658 @@
+//! Document location from its outline: the four straight sides of a card.
+//!
+//! The brightness segmentation of [`crate::locate`] fails where the card is
+//! no brighter than what it lies on or against (a white cup, a printed page),
+//! where a light streak or a thumb joins it to the background, and where the
+//! frame cuts it. Its outline survives all of these: four long straight
+//! edges, each with the card on one side. Method, as in document scanners:
+//! - gradients by the Sobel operator on a copy reduced to [`WORK_SIDE`] px and
+//!   smoothed, thinned by non-maximum suppression along the gradient (J.
+//!   Canny, "A computational approach to edge detection", IEEE PAMI 1986);
+//! - straight lines by the Hough transform in its (theta, rho) form (R. Duda,
+//!   P. Hart, "Use of the Hough transformation to detect lines and curves in
+//!   pictures", CACM 1972), each edge pixel voting only near its own gradient
+//!   direction (D. Ballard, "Generalizing the Hough transform to detect
+//!   arbitrary shapes", Pattern Recognition 1981), which keeps textures from
+//!   filling the accumulator;
+//! - quadrilaterals from two nearly parallel pairs of lines at a large angle
+//!   to each other (perspective bends a rectangle's angles, it does not fold
+//!   them), the frame's own borders standing in for a side the frame cuts;
+//! - each hypothesis verified on the edge map: the share of every side that
+//!   is an edge with the side's orientation. A striped cloth or a ruled page
+//!   gives long lines too, but the quadrilateral they would form is not
+//!   edged all round; the card's outline is, up to a thumb or a streak.
+//!
+//! The best verified quadrilateral is the one with the most supported
+//! outline: the whole card rather than its MRZ band or its portrait.
+
+use crate::frame::{area_resample, box_blur};
+use crate::geometry::Pt;
+
+/// Longer side of the copy the outline is looked for in.
+pub const WORK_SIDE: usize = 320;
+/// Angular resolution of the accumulator (bins over 180 degrees).
+const THETA_BINS: usize = 360;
+/// An edge pixel votes within this many bins of its own gradient angle.
+const VOTE_SPREAD: isize = 10;
+/// Lines kept from the accumulator.
+const MAX_LINES: usize = 80;
+/// Parallel pairs kept for combination.
+const MAX_PAIRS: usize = 3000;
+/// Least share of a real side that must be an edge of its orientation.
+pub const MIN_SIDE_SUPPORT: f32 = 0.35;
+/// Least share of the end quarter of a side at each corner (rounded corners,
+/// a thumb or a streak may take some of it, not all).
+pub const MIN_END_SUPPORT: f32 = 0.35;
+/// Largest share of a side's continuation past its corners (a fifth of its
+/// length, from a twentieth on) that may be an edge of its orientation.
+pub const MAX_RUN_ON: f32 = 0.6;
+/// Least share of the last eighth of a side that meets a frame border.
+pub const MIN_AT_BORDER: f32 = 0.6;
+/// Least mean share over the real sides.
+pub const MIN_MEAN_SUPPORT: f32 = 0.55;
+
+/// A quadrilateral found from its outline, in the input plane's pixels.
+#[derive(Clone, Debug)]
+pub struct OutlineQuad {
+    /// Corners around the shape; corners on a frame-border side lie on it.
+    pub quad: [Pt; 4],
+    /// Mean share of the real sides (not frame borders) that is an edge.
+    pub support: f32,
+    /// Which sides are the frame's borders (the document runs off there).
+    pub border_sides: [bool; 4],
+    /// Share of the perimeter that lies on the frame's borders.
+    pub border_share: f32,
+    /// Long over short side (averages of opposite sides).
+    pub aspect: f32,
+    /// Share of edge pixels inside (a card's plain stock keeps it low).
+    pub clutter: f32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    /// Unit normal.
+    nx: f32,
+    ny: f32,
+    rho: f32,
+    votes: u32,
+    border: bool,
+}
+
+impl Line {
+    fn angle(&self) -> f32 {
+        self.ny.atan2(self.nx)
+    }
+}
+
+fn intersect(a: &Line, b: &Line) -> Option<Pt> {
+    let det = a.nx * b.ny - a.ny * b.nx;
+    if det.abs() < 1e-4 {
+        return None;
+    }
+    Some(Pt { x: (a.rho * b.ny - b.rho * a.ny) / det, y: (a.nx * b.rho - b.nx * a.rho) / det })
+}
+
+/// Angle between two line directions, in [0, pi/2].
+fn line_angle_diff(a: f32, b: f32) -> f32 {
+    let mut d = (a - b).rem_euclid(std::f32::consts::PI);
+    if d > std::f32::consts::FRAC_PI_2 {
+        d = std::f32::consts::PI - d;
+    }
+    d
+}
+
+/// The edge map: thinned edge pixels and their gradient angle in [0, pi).
+struct Edges {
+    w: usize,
+    h: usize,
+    /// Gradient angle (normal of the edge), in [0, pi), or NaN off the edges.
+    angle: Vec<f32>,
+}
+
+fn edges(y: &[u8], w: usize, h: usize) -> Edges {
+    let s = box_blur(&box_blur(y, w, h, 1), w, h, 1);
+    let mut gx = vec![0f32; w * h];
+    let mut gy = vec![0f32; w * h];
+    let mut mag = vec![0f32; w * h];
+    for r in 1..h - 1 {
+        for c in 1..w - 1 {
+            let p = |dx: isize, dy: isize| s[((r as isize + dy) as usize) * w + (c as isize + dx) as usize] as f32;
+            let x = (p(1, -1) + 2.0 * p(1, 0) + p(1, 1)) - (p(-1, -1) + 2.0 * p(-1, 0) + p(-1, 1));
+            let yy = (p(-1, 1) + 2.0 * p(0, 1) + p(1, 1)) - (p(-1, -1) + 2.0 * p(0, -1) + p(1, -1));
+            let i = r * w + c;
+            gx[i] = x / 8.0;
+            gy[i] = yy / 8.0;
+            mag[i] = (gx[i] * gx[i] + gy[i] * gy[i]).sqrt();
+        }
+    }
+    // The threshold follows the frame's own tonal range, so a dim frame's
+    // card is still outlined (levels per pixel of the smoothed copy).
+    let mut sorted = s.clone();
+    let hi = *sorted.select_nth_unstable(s.len() * 98 / 100).1 as f32;
+    let lo = *sorted.select_nth_unstable(s.len() * 2 / 100).1 as f32;
+    let t = ((hi - lo) * 0.015).max(1.5);
+    let mut angle = vec![f32::NAN; w * h];
+    for r in 1..h - 1 {
+        for c in 1..w - 1 {
+            let i = r * w + c;
+            let m = mag[i];
+            if m < t {
+                continue;
+            }
+            // Non-maximum suppression along the quantised gradient direction.
+            let (ax, ay) = (gx[i].abs(), gy[i].abs());
+            let (a, b) = if ax > 2.414 * ay {
+                (mag[i - 1], mag[i + 1])
+            } else if ay > 2.414 * ax {
+                (mag[i - w], mag[i + w])
+            } else if (gx[i] > 0.0) == (gy[i] > 0.0) {
+                (mag[i - w - 1], mag[i + w + 1])
+            } else {
+                (mag[i - w + 1], mag[i + w - 1])
+            };
+            if m >= a && m > b {
+                angle[i] = gy[i].atan2(gx[i]).rem_euclid(std::f32::consts::PI);
+            }
+        }
+    }
+    Edges { w, h, angle }
+}
+
+fn hough(e: &Edges, min_votes: u32) -> Vec<Line> {
+    let (w, h) = (e.w, e.h);
+    let diag = ((w * w + h * h) as f32).sqrt().ceil() as usize;
+    let nr = 2 * diag + 1;
+    let mut acc = vec![0u32; THETA_BINS * nr];
+    let step = std::f32::consts::PI / THETA_BINS as f32;
+    let trig: Vec<(f32, f32)> = (0..THETA_BINS).map(|k| ((k as f32 * step).cos(), (k as f32 * step).sin())).collect();
+    for r in 0..h {
+        for c in 0..w {
+            let a = e.angle[r * w + c];
+            if a.is_nan() {
+                continue;
+            }
+            let k0 = (a / step).round() as isize;
+            for dk in -VOTE_SPREAD..=VOTE_SPREAD {
+                let k = (k0 + dk).rem_euclid(THETA_BINS as isize) as usize;
+                let (co, si) = trig[k];
+                let rho = c as f32 * co + r as f32 * si;
+                let ri = (rho.round() as isize + diag as isize) as usize;
+                acc[k * nr + ri] += 1;
+            }
+        }
+    }
+    // An edge wobbles by a pixel (sub-pixel position, a shadow beside it):
+    // count each line's votes over rho +-1.
+    for k in 0..THETA_BINS {
+        let row = &mut acc[k * nr..(k + 1) * nr];
+        let mut prev = 0;
+        for ri in 0..nr {
+            let cur = row[ri];
+            row[ri] = prev + cur + if ri + 1 < nr { row[ri + 1] } else { 0 };
+            prev = cur;
+        }
+    }
+    // Local maxima over +-3 angle bins and +-4 px, strongest first.
+    let mut peaks: Vec<(u32, usize, usize)> = Vec::new();
+    for k in 0..THETA_BINS {
+        for ri in 0..nr {
+            let v = acc[k * nr + ri];
+            if v < min_votes {
+                continue;
+            }
+            let mut is_max = true;
+            'n: for dk in -3isize..=3 {
+                let kk = k as isize + dk;
+                if kk < 0 || kk >= THETA_BINS as isize {
+                    continue;
+                }
+                for dr in -4isize..=4 {
+                    let rr = ri as isize + dr;
+                    if rr < 0 || rr >= nr as isize || (dk == 0 && dr == 0) {
+                        continue;
+                    }
+                    let o = acc[kk as usize * nr + rr as usize];
+                    // Ties broken by position so a plateau keeps one peak.
+                    if o > v || (o == v && (dk, dr) < (0, 0)) {
+                        is_max = false;
+                        break 'n;
+                    }
+                }
+            }
+            if is_max {
+                peaks.push((v, k, ri));
+            }
+        }
+    }
+    peaks.sort_by_key(|p| std::cmp::Reverse(p.0));
+    peaks.truncate(MAX_LINES);
+    peaks
+        .into_iter()
+        .map(|(v, k, ri)| {
+            let (co, si) = trig[k];
+            Line { nx: co, ny: si, rho: ri as f32 - diag as f32, votes: v, border: false }
+        })
+        .collect()
+}
+
+/// Share of the segment a-b (clipped to the frame, 1 px inside) that runs
+/// along edge pixels oriented like the segment's normal. Returns (hits,
+/// samples).
+fn side_support(e: &Edges, a: Pt, b: Pt) -> (u32, u32) {
+    let (w, h) = (e.w as f32, e.h as f32);
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1.0 {
+        return (0, 0);
+    }
+    let normal = dx.atan2(-dy).rem_euclid(std::f32::consts::PI);
+    let (nx, ny) = (-dy / len, dx / len);
+    let tol = 15f32.to_radians();
+    let n = len.ceil() as usize;
+    let (mut hits, mut samples) = (0u32, 0u32);
+    for i in 0..=n {
+        let t = i as f32 / n as f32;
+        let (x, y) = (a.x + dx * t, a.y + dy * t);
+        if x < 1.0 || y < 1.0 || x > w - 2.0 || y > h - 2.0 {
+            continue;
+        }
+        samples += 1;
+        // The edge pixel on the line or one pixel either side of it.
+        let mut hit = false;
+        for o in [0.0, -1.0, 1.0] {
+            let (xx, yy) = ((x + nx * o).round() as isize, (y + ny * o).round() as isize);
+            if xx < 0 || yy < 0 || xx >= e.w as isize || yy >= e.h as isize {
+                continue;
+            }
+            let an = e.angle[yy as usize * e.w + xx as usize];
+            if !an.is_nan() && line_angle_diff(an, normal) < tol {
+                hit = true;
+                break;
+            }
+        }
+        if hit {
+            hits += 1;
+        }
+    }
+    (hits, samples)
+}
+
+/// Share of edge pixels inside a quadrilateral (shrunk to keep its own
+/// outline out), sampled on a grid.
+fn clutter(e: &Edges, q: &[Pt; 4]) -> f32 {
+    let inner = crate::geometry::shrink(q, 0.9);
+    let (x0, y0, x1, y1) = crate::geometry::bounds(&inner, e.w, e.h);
+    let (mut n, mut hit) = (0u32, 0u32);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            if crate::geometry::inside_convex(&inner, Pt { x: x as f32 + 0.5, y: y as f32 + 0.5 }) {
+                n += 1;
+                if !e.angle[y * e.w + x].is_nan() {
+                    hit += 1;
+                }
+            }
+        }
+    }
+    if n == 0 {
+        0.0
+    } else {
+        hit as f32 / n as f32
+    }
+}
+
+fn dist(a: Pt, b: Pt) -> f32 {
+    ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
+}
+
+/// Interior angle at `b` of the path a-b-c, in radians.
+fn corner_angle(a: Pt, b: Pt, c: Pt) -> f32 {
+    let (ux, uy, vx, vy) = (a.x - b.x, a.y - b.y, c.x - b.x, c.y - b.y);
+    let d = (ux * vx + uy * vy) / ((ux * ux + uy * uy).sqrt() * (vx * vx + vy * vy).sqrt()).max(1e-6);
+    d.clamp(-1.0, 1.0).acos()
+}
+
+/// Share of edge pixels inside `quad` (in the plane's pixels), on the same
+/// edge map the outline is found in: a document's content. Plain card stock
+/// with nothing printed scores near 0, a page of running text near 0.3; an
+/// identity document's portrait, fields and MRZ in between.
+pub fn content(y: &[u8], w: usize, h: usize, quad: &[Pt; 4]) -> f32 {
+    if w < 16 || h < 16 {
+        return 0.0;
+    }
+    let long = w.max(h);
+    let k = if long > WORK_SIDE { WORK_SIDE as f32 / long as f32 } else { 1.0 };
+    let (ww, wh) = (((w as f32 * k).round() as usize).max(8), ((h as f32 * k).round() as usize).max(8));
+    let work = if k < 1.0 { area_resample(y, w, h, ww, wh) } else { y.to_vec() };
+    clutter(&edges(&work, ww, wh), &quad.map(|p| Pt { x: p.x * k, y: p.y * k }))
+}
+
+/// The card-like quadrilaterals of a luma plane, best first (at most a few).
+pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
+    if w < 16 || h < 16 {
+        return Vec::new();
+    }
+    let long = w.max(h);
+    let k = if long > WORK_SIDE { WORK_SIDE as f32 / long as f32 } else { 1.0 };
+    let (ww, wh) = (((w as f32 * k).round() as usize).max(8), ((h as f32 * k).round() as usize).max(8));
+    let work = if k < 1.0 { area_resample(y, w, h, ww, wh) } else { y.to_vec() };
+    let e = edges(&work, ww, wh);
+    if let Ok(path) = std::env::var("OUTLINE_DEBUG") {
+        if !path.is_empty() {
+            let mut out = format!("P5 {ww} {wh} 255\n").into_bytes();
+            out.extend(e.angle.iter().zip(&work).map(|(a, v)| if a.is_nan() { v / 3 } else { 255 }));
+            let _ = std::fs::write(path, out);
+        }
+    }
+    let short = ww.min(wh) as f32;
+    let min_votes = (short * 0.12).max(12.0) as u32;
+    let mut lines = hough(&e, min_votes);
+    if std::env::var("OUTLINE_DEBUG").is_ok() {
+        for l in &lines {
+            eprintln!("line th={:.0} rho={:.0} v={}", l.angle().to_degrees(), l.rho, l.votes);
+        }
+    }
+    let (fw, fh) = (ww as f32, wh as f32);
+    // The frame's borders, for a side the frame cuts.
+    for (nx, ny, rho) in [(1.0, 0.0, 0.0), (1.0, 0.0, fw - 1.0), (0.0, 1.0, 0.0), (0.0, 1.0, fh - 1.0)] {
+        lines.push(Line { nx, ny, rho, votes: 0, border: true });
+    }
+    // Nearly parallel pairs, far enough apart to be two sides of a card.
+    let min_sep = short * 0.12;
+    let max_skew = 25f32.to_radians();
+    let mut pairs: Vec<(u32, usize, usize)> = Vec::new();
+    for i in 0..lines.len() {
+        for j in i + 1..lines.len() {
+            let (a, b) = (&lines[i], &lines[j]);
+            if a.border && b.border {
+                continue;
+            }
+            if line_angle_diff(a.angle(), b.angle()) > max_skew {
+                continue;
+            }
+            // Separation measured at the frame's centre.
+            let c = Pt { x: fw / 2.0, y: fh / 2.0 };
+            let da = a.nx * c.x + a.ny * c.y - a.rho;
+            let s = if a.nx * b.nx + a.ny * b.ny >= 0.0 { 1.0 } else { -1.0 };
+            let db = s * (b.nx * c.x + b.ny * c.y - b.rho);
+            if (da - db).abs() < min_sep {
+                continue;
+            }
+            pairs.push((
+                a.votes.min(b.votes).max(if a.border || b.border { a.votes.max(b.votes) / 2 } else { 0 }),
+                i,
+                j,
+            ));
+        }
+    }
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.0));
+    pairs.truncate(MAX_PAIRS);
+    // Pairs by direction (whole degrees), so each pair meets only those at
+    // a large angle to it: a striped cloth makes hundreds of parallel pairs
+    // that must not crowd out the card's.
+    let mut by_angle: Vec<Vec<usize>> = vec![Vec::new(); 180];
+    let deg = |l: &Line| (l.angle().to_degrees().rem_euclid(180.0) as usize).min(179);
+    for (pi, &(_, a1, _)) in pairs.iter().enumerate() {
+        by_angle[deg(&lines[a1])].push(pi);
+    }
+
+    let min_area = fw * fh / 80.0;
+    let mut found: Vec<(f32, OutlineQuad)> = Vec::new();
+    for (pi, &(_, a1, a2)) in pairs.iter().enumerate() {
+        let d0 = deg(&lines[a1]);
+        let partners = (55..=125).flat_map(|off| by_angle[(d0 + off) % 180].iter().copied()).filter(|&qi| qi > pi);
+        let partners: Vec<usize> = partners.collect();
+        for qi in partners {
+            let (_, b1, b2) = pairs[qi];
+            let (la1, la2, lb1, lb2) = (&lines[a1], &lines[a2], &lines[b1], &lines[b2]);
+            let between = line_angle_diff(la1.angle(), lb1.angle());
+            if between < 55f32.to_radians() {
+                continue;
+            }
+            let borders = [la1.border, lb1.border, la2.border, lb2.border];
+            let nb = borders.iter().filter(|&&b| b).count();
+            if nb > 2 || (la1.border && la2.border) || (lb1.border && lb2.border) {
+                continue;
+            }
+            // Sides around the shape: a1, b1, a2, b2; corner i joins side i-1 and i.
+            let sides = [la1, lb1, la2, lb2];
+            let mut q = [Pt { x: 0.0, y: 0.0 }; 4];
+            let mut ok = true;
+            for i in 0..4 {
+                match intersect(sides[(i + 3) % 4], sides[i]) {
+                    Some(p) => q[i] = p,
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                continue;
+            }
+            // Corners may lie beyond the frame only where the frame cuts.
+            let margin = 2.0;
+            let inside = |p: Pt| p.x >= -margin && p.y >= -margin && p.x <= fw + margin && p.y <= fh + margin;
+            if nb == 0 && !q.iter().all(|&p| inside(p)) {
+                continue;
+            }
+            // Two of the card's own sides meet inside the frame: a corner of
+            // two real sides on (or past) the frame's border is a card cut
+            // there, which needs the border as a side.
+            let well_inside = |p: Pt| p.x >= 3.0 && p.y >= 3.0 && p.x <= fw - 3.0 && p.y <= fh - 3.0;
+            if (0..4).any(|i| !sides[(i + 3) % 4].border && !sides[i].border && !well_inside(q[i])) {
+                continue;
+            }
+            if !q.iter().all(|&p| p.x > -fw && p.y > -fh && p.x < 2.0 * fw && p.y < 2.0 * fh) {
+                continue;
+            }
+            let angles_ok = (0..4).all(|i| {
+                let a = corner_angle(q[(i + 3) % 4], q[i], q[(i + 1) % 4]);
+                (50f32.to_radians()..=130f32.to_radians()).contains(&a)
+            });
+            if !angles_ok {
+                continue;
+            }
+            let area = crate::geometry::polygon_area(&q);
+            if area < min_area {
+                continue;
+            }
+            let l1 = (dist(q[0], q[1]) + dist(q[2], q[3])) / 2.0;
+            let l2 = (dist(q[1], q[2]) + dist(q[3], q[0])) / 2.0;
+            let aspect = l1.max(l2) / l1.min(l2).max(1.0);
+            if nb == 0 && !(crate::locate::ASPECT_MIN..=crate::locate::ASPECT_MAX).contains(&aspect) {
+                continue;
+            }
+            if aspect > crate::locate::ASPECT_MAX * 1.25 {
+                continue;
+            }
+            // Side i runs from corner i to corner i+1.
+            let (mut hits, mut min_support, mut sum_support, mut real, mut perim, mut on_border) =
+                (0u32, 1f32, 0f32, 0, 0f32, 0f32);
+            // Support of the first and last quarter of each side (0 for a
+            // frame border).
+            let mut ends = [[0f32; 2]; 4];
+            for i in 0..4 {
+                let (a, b) = (q[i], q[(i + 1) % 4]);
+                let len = dist(a, b);
+                perim += len;
+                if sides[i].border {
+                    on_border += len;
+                    continue;
+                }
+                let (hsum, n) = side_support(&e, a, b);
+                if n < 8 {
+                    min_support = 0.0;
+                    break;
+                }
+                let s = hsum as f32 / n as f32;
+                let lerp = |t: f32| Pt { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+                let part = |t0: f32, t1: f32| {
+                    let (h, n) = side_support(&e, lerp(t0), lerp(t1));
+                    if n < 3 {
+                        1.0
+                    } else {
+                        h as f32 / n as f32
+                    }
+                };
+                ends[i] = [part(0.0, 0.25), part(0.75, 1.0)];
+                // Where the frame cuts the card, its side runs edged right up
+                // to the border; a line that merely reaches the border
+                // somewhere beyond the card does not.
+                let to_border = (sides[(i + 3) % 4].border && part(0.0, 0.12) < MIN_AT_BORDER)
+                    || (sides[(i + 1) % 4].border && part(0.88, 1.0) < MIN_AT_BORDER);
+                if to_border {
+                    min_support = 0.0;
+                    break;
+                }
+                // A card's side stops at its corners; a line of a striped
+                // cloth, a ruled page or a table's edge runs on through.
+                let beyond = |t0: f32, t1: f32| {
+                    let (h, n) = side_support(&e, lerp(t0), lerp(t1));
+                    n >= 5 && h as f32 / n as f32 > MAX_RUN_ON
+                };
+                if nb > 0 && (beyond(-0.2, -0.05) || beyond(1.05, 1.2)) {
+                    if std::env::var("OUTLINE_AT").is_ok() {
+                        eprintln!("runon {:?} side {i}", q.map(|p| (p.x as i32, p.y as i32)));
+                    }
+                    min_support = 0.0;
+                    break;
+                }
+                hits += hsum;
+                min_support = min_support.min(s);
+                sum_support += s;
+                real += 1;
+            }
+            if let Ok(at) = std::env::var("OUTLINE_AT") {
+                let v: Vec<f32> = at.split(',').filter_map(|t| t.parse().ok()).collect();
+                let c = Pt { x: q.iter().map(|p| p.x).sum::<f32>() / 4.0, y: q.iter().map(|p| p.y).sum::<f32>() / 4.0 };
+                if v.len() == 2 && (c.x - v[0]).abs() < 15.0 && (c.y - v[1]).abs() < 15.0 {
+                    eprintln!(
+                        "q {:?} min {min_support:.2} mean {:.2} ends {:?} aspect {aspect:.2}",
+                        q.map(|p| (p.x as i32, p.y as i32)),
+                        sum_support / real as f32,
+                        ends
+                    );
+                }
+            }
+            if real == 0 || min_support < MIN_SIDE_SUPPORT || sum_support / (real as f32) < MIN_MEAN_SUPPORT {
+                continue;
+            }
+            // Every corner is reached by an edge: at least one of its two
+            // sides is edged up to it. A line that runs on past the card's
+            // corner (to a frame border or another line) makes a corner
+            // that neither side reaches. A low-contrast stretch of one side
+            // near a corner is covered by the other side.
+            if (0..4).any(|i| ends[(i + 3) % 4][1].max(ends[i][0]) < MIN_END_SUPPORT) {
+                continue;
+            }
+            let border_sides = [sides[0].border, sides[1].border, sides[2].border, sides[3].border];
+            let inv = 1.0 / k;
+            let quad = q.map(|p| Pt { x: p.x.clamp(0.0, fw) * inv, y: p.y.clamp(0.0, fh) * inv });
+            let support = sum_support / real as f32;
+            // The supported outline, a cut side counting a quarter of its length at
+            // the support of the others: a card the frame cuts still
+            // outranks a smaller rectangle printed inside it.
+            let score = (hits as f32 + 0.25 * on_border * support) * support;
+            found.push((
+                score,
+                OutlineQuad {
+                    quad,
+                    support,
+                    border_sides,
+                    border_share: on_border / perim.max(1.0),
+                    aspect,
+                    clutter: clutter(&e, &q),
+                },
+            ));
+        }
+    }
+    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+    if std::env::var("OUTLINE_DEBUG").is_ok() {
+        for (sc, q) in found.iter().take(8) {
+            eprintln!(
+                "found {sc:.0} {:?} support {:.2} border {:.2} aspect {:.2} clutter {:.3}",
+                q.quad.map(|p| (p.x as i32, p.y as i32)),
+                q.support,
+                q.border_share,
+                q.aspect,
+                q.clutter
+            );
+        }
+    }
+    // A whole card in view beats a cut one, unless the cut one is much
+    // larger and holds it (then the whole one is something printed on the
+    // card: its portrait, a box).
+    let whole = found.iter().position(|(_, q)| q.border_share == 0.0);
+    let cut = found.iter().position(|(_, q)| q.border_share > 0.0);
+    let first = match (whole, cut) {
+        (Some(w), Some(c)) => {
+            let (qw, qc) = (&found[w].1, &found[c].1);
+            let centre = Pt {
+                x: qw.quad.iter().map(|p| p.x).sum::<f32>() / 4.0,
+                y: qw.quad.iter().map(|p| p.y).sum::<f32>() / 4.0,
+            };
+            let holds = crate::geometry::inside_convex(&qc.quad, centre);
+            let (aw, ac) = (crate::geometry::polygon_area(&qw.quad), crate::geometry::polygon_area(&qc.quad));
+            if holds && ac > 2.5 * aw {
+                c
+            } else {
+                w
+            }
+        }
+        (Some(w), None) => w,
+        (None, Some(c)) => c,
+        (None, None) => return Vec::new(),
+    };
+    let best = found.swap_remove(first);
+    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+    found.truncate(3);
+    std::iter::once(best.1).chain(found.into_iter().map(|(_, q)| q)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A gray frame with a lighter rotated card.
+    fn card(w: usize, h: usize, cx: f32, cy: f32, long: f32, deg: f32, bg: u8, fg: u8) -> Vec<u8> {
+        let (c, s) = (deg.to_radians().cos(), deg.to_radians().sin());
+        (0..w * h)
+            .map(|i| {
+                let (x, y) = ((i % w) as f32 - cx, (i / w) as f32 - cy);
+                let (u, v) = (x * c + y * s, -x * s + y * c);
+                if u.abs() < long / 2.0 && v.abs() < long / 1.586 / 2.0 {
+                    fg
+                } else {
+                    bg
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_a_rotated_card_with_little_contrast() {
+        let f = card(640, 360, 320.0, 180.0, 380.0, 12.0, 150, 185);
+        let q = find(&f, 640, 360);
+        let best = q.first().expect("card outlined");
+        assert!((best.aspect - 1.586).abs() < 0.12, "{}", best.aspect);
+        assert_eq!(best.border_share, 0.0);
+        assert!(best.support > 0.8);
+    }
+
+    #[test]
+    fn a_card_cut_by_the_frame_uses_the_border() {
+        let f = card(640, 360, 80.0, 180.0, 380.0, 0.0, 60, 200);
+        let best = find(&f, 640, 360).into_iter().next().expect("partial card outlined");
+        assert!(best.border_share > 0.1, "{}", best.border_share);
+        assert!(best.border_sides.iter().any(|&b| b));
+    }
+
+    #[test]
+    fn stripes_alone_make_no_card() {
+        let (w, h) = (640, 360);
+        let f: Vec<u8> = (0..w * h).map(|i| if (i % w / 20) % 2 == 0 { 80 } else { 170 }).collect();
+        assert!(find(&f, w, h).is_empty());
+    }
+
+    #[test]
+    fn a_flat_frame_has_no_outline() {
+        assert!(find(&[128; 640 * 360], 640, 360).is_empty());
+    }
+}
