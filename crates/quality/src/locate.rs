@@ -38,6 +38,9 @@ pub struct Located {
     pub edge: f32,
     /// Share of edge pixels inside the outline (0 when found by regions).
     pub clutter: f32,
+    /// Least share of the card beyond the frame (outline only; regions
+    /// report their border contact instead).
+    pub hidden: f32,
 }
 
 /// Bounds of a plausible document (ID-1 1.586, ID-3 1.42) allowing for
@@ -172,6 +175,7 @@ fn from_outline(o: &OutlineQuad, w: usize, h: usize) -> Option<Located> {
         aspect: o.aspect,
         coverage: rect.long / long,
         border_contact: o.border_share,
+        hidden: o.hidden,
         edge: o.support * 10.0,
         clutter: o.clutter,
     })
@@ -191,7 +195,7 @@ pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
         // box) whose own edges are faint against the background, where the
         // bright region is the whole card around it.
         (Some(o), Some(r))
-            if r.border_contact == 0.0
+            if r.border_contact < 0.16
                 && crate::geometry::inside_convex(&r.quad, o.rect.center)
                 && r.rect.area() > 2.0 * o.rect.area() =>
         {
@@ -359,6 +363,7 @@ fn candidates(
             border_contact,
             edge,
             clutter: 0.0,
+            hidden: 0.0,
         };
         found.push((hull_area * rectangularity, located));
     }

@@ -45,9 +45,12 @@ pub const MIN_SIDE_SUPPORT: f32 = 0.35;
 pub const MIN_END_SUPPORT: f32 = 0.35;
 /// Largest share of a side's continuation past its corners (a fifth of its
 /// length, from a twentieth on) that may be an edge of its orientation.
-pub const MAX_RUN_ON: f32 = 0.6;
+pub const MAX_RUN_ON: f32 = 0.7;
 /// Least share of the last eighth of a side that meets a frame border.
 pub const MIN_AT_BORDER: f32 = 0.6;
+/// The same for a card the frame cuts (it shows fewer sides).
+pub const MIN_CUT_SIDE_SUPPORT: f32 = 0.6;
+pub const MIN_CUT_MEAN_SUPPORT: f32 = 0.7;
 /// Least mean share over the real sides.
 pub const MIN_MEAN_SUPPORT: f32 = 0.55;
 
@@ -62,6 +65,9 @@ pub struct OutlineQuad {
     pub border_sides: [bool; 4],
     /// Share of the perimeter that lies on the frame's borders.
     pub border_share: f32,
+    /// Least share of the card that the frame hides, from the visible sides
+    /// and a card's proportions (see [`hidden_share`]).
+    pub hidden: f32,
     /// Long over short side (averages of opposite sides).
     pub aspect: f32,
     /// Share of edge pixels inside (a card's plain stock keeps it low).
@@ -300,6 +306,37 @@ fn clutter(e: &Edges, q: &[Pt; 4]) -> f32 {
     }
 }
 
+/// How much of a card the frame hides, at least, when one side of its
+/// quadrilateral is the frame's border: the side opposite the border is
+/// whole, so the card's extent across the cut is that side's length times
+/// or over a card's proportions (ID-1 1.586, ID-3 1.42), the least of those
+/// that is not shorter than what is visible. The share of that extent that
+/// lies beyond the border is hidden. A frame cut at a corner (two borders)
+/// hides an unknown part: 1.
+pub fn hidden_share(q: &[Pt; 4], border: &[bool; 4]) -> f32 {
+    match border.iter().filter(|&&b| b).count() {
+        0 => 0.0,
+        1 => {
+            let b = border.iter().position(|&b| b).unwrap_or(0);
+            // Side i runs from corner i to corner i + 1.
+            let side = |i: usize| dist(q[i % 4], q[(i + 1) % 4]);
+            let opposite = side(b + 2);
+            let visible = (side(b + 1) + side(b + 3)) / 2.0;
+            let full = [1.586f32, 1.42]
+                .iter()
+                .flat_map(|a| [opposite / a, opposite * a])
+                .filter(|&e| e >= visible * 0.97)
+                .fold(f32::INFINITY, f32::min);
+            if full.is_finite() {
+                ((full - visible) / full).max(0.0)
+            } else {
+                0.0
+            }
+        }
+        _ => 1.0,
+    }
+}
+
 fn dist(a: Pt, b: Pt) -> f32 {
     ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
 }
@@ -459,7 +496,9 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
             if nb == 0 && !(crate::locate::ASPECT_MIN..=crate::locate::ASPECT_MAX).contains(&aspect) {
                 continue;
             }
-            if aspect > crate::locate::ASPECT_MAX * 1.25 {
+            // A card the frame cuts across shows a longer, thinner part of
+            // itself: up to a card with two thirds of its width hidden.
+            if aspect > if nb > 0 { 4.0 } else { crate::locate::ASPECT_MAX * 1.25 } {
                 continue;
             }
             // Side i runs from corner i to corner i+1.
@@ -507,7 +546,7 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
                     let (h, n) = side_support(&e, lerp(t0), lerp(t1));
                     n >= 5 && h as f32 / n as f32 > MAX_RUN_ON
                 };
-                if nb > 0 && (beyond(-0.2, -0.05) || beyond(1.05, 1.2)) {
+                if beyond(-0.35, -0.1) || beyond(1.1, 1.35) {
                     if std::env::var("OUTLINE_AT").is_ok() {
                         eprintln!("runon {:?} side {i}", q.map(|p| (p.x as i32, p.y as i32)));
                     }
@@ -531,7 +570,13 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
                     );
                 }
             }
-            if real == 0 || min_support < MIN_SIDE_SUPPORT || sum_support / (real as f32) < MIN_MEAN_SUPPORT {
+            // A cut card shows fewer sides: each must be convincing.
+            let (min_side, min_mean) = if nb > 0 {
+                (MIN_CUT_SIDE_SUPPORT, MIN_CUT_MEAN_SUPPORT)
+            } else {
+                (MIN_SIDE_SUPPORT, MIN_MEAN_SUPPORT)
+            };
+            if real == 0 || min_support < min_side || sum_support / (real as f32) < min_mean {
                 continue;
             }
             // Every corner is reached by an edge: at least one of its two
@@ -557,6 +602,7 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
                     support,
                     border_sides,
                     border_share: on_border / perim.max(1.0),
+                    hidden: hidden_share(&q, &border_sides),
                     aspect,
                     clutter: clutter(&e, &q),
                 },
@@ -611,7 +657,7 @@ mod tests {
     use super::*;
 
     /// A gray frame with a lighter rotated card.
-    fn card(w: usize, h: usize, cx: f32, cy: f32, long: f32, deg: f32, bg: u8, fg: u8) -> Vec<u8> {
+    fn card(w: usize, h: usize, (cx, cy): (f32, f32), long: f32, deg: f32, (bg, fg): (u8, u8)) -> Vec<u8> {
         let (c, s) = (deg.to_radians().cos(), deg.to_radians().sin());
         (0..w * h)
             .map(|i| {
@@ -628,7 +674,7 @@ mod tests {
 
     #[test]
     fn finds_a_rotated_card_with_little_contrast() {
-        let f = card(640, 360, 320.0, 180.0, 380.0, 12.0, 150, 185);
+        let f = card(640, 360, (320.0, 180.0), 380.0, 12.0, (150, 185));
         let q = find(&f, 640, 360);
         let best = q.first().expect("card outlined");
         assert!((best.aspect - 1.586).abs() < 0.12, "{}", best.aspect);
@@ -638,7 +684,7 @@ mod tests {
 
     #[test]
     fn a_card_cut_by_the_frame_uses_the_border() {
-        let f = card(640, 360, 80.0, 180.0, 380.0, 0.0, 60, 200);
+        let f = card(640, 360, (80.0, 180.0), 380.0, 0.0, (60, 200));
         let best = find(&f, 640, 360).into_iter().next().expect("partial card outlined");
         assert!(best.border_share > 0.1, "{}", best.border_share);
         assert!(best.border_sides.iter().any(|&b| b));

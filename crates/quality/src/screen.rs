@@ -10,13 +10,19 @@
 //! window, power spectrum, and divide each frequency by the median power of
 //! its ring (same radius): print texture falls off with frequency but is
 //! isotropic, so a grid shows as a bin hundreds to thousands of times above
-//! its ring. The score is the strongest such peak over a few patches.
+//! its ring. A display is a 2-D lattice, while a ruled page, a guilloche or
+//! a striped cloth is periodic in one direction only: the score is the
+//! strongest peak in a second direction (at least [`MIN_SPREAD`] from the
+//! strongest one), over a few patches.
 
 use crate::fft::power2d;
 use crate::geometry::Pt;
 
 /// Patch side (a power of two).
 pub const N: usize = 256;
+/// Least angle between the two directions of a lattice (20 degrees): a
+/// screen seen at a slant still has its rows and columns well apart.
+const MIN_SPREAD: f32 = 20.0 * std::f32::consts::PI / 180.0;
 /// Lowest ring considered: periods of at most N / 32 = 8 pixels. Text and
 /// guilloches repeat over longer periods than a display's pixel pitch.
 const R_MIN: usize = N / 32;
@@ -99,11 +105,42 @@ pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
                 medians[r] = *slice.select_nth_unstable_by(mid, f32::total_cmp).1;
             }
         }
-        for (k, &r) in rings.iter().enumerate() {
+        // The strongest peak, then the strongest in another direction: a
+        // ruled page, a guilloche or a striped cloth is periodic along one
+        // direction only (its peaks and their harmonics lie on one line
+        // through the origin); a display's pixel lattice along two.
+        let angle_of = |k: usize| {
+            let (i, j) = (k % n, k / n);
+            let fx = if i < half { i as f32 } else { i as f32 - n as f32 };
+            let fy = if j < half { j as f32 } else { j as f32 - n as f32 };
+            fy.atan2(fx).rem_euclid(std::f32::consts::PI)
+        };
+        let ratio = |k: usize, r: u16| {
             if in_band(r) && medians[r as usize] > 1e-6 {
-                best = best.max(power[k] / medians[r as usize]);
+                power[k] / medians[r as usize]
+            } else {
+                0.0
+            }
+        };
+        let mut first = (0f32, 0f32);
+        for (k, &r) in rings.iter().enumerate() {
+            let v = ratio(k, r);
+            if v > first.0 {
+                first = (v, angle_of(k));
             }
         }
+        let mut second = 0f32;
+        for (k, &r) in rings.iter().enumerate() {
+            let v = ratio(k, r);
+            if v > second {
+                let mut d = (angle_of(k) - first.1).abs();
+                d = d.min(std::f32::consts::PI - d);
+                if d > MIN_SPREAD {
+                    second = v;
+                }
+            }
+        }
+        best = best.max(second);
     }
     best
 }
@@ -115,6 +152,22 @@ mod tests {
     fn noise(seed: &mut u32) -> f32 {
         *seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
         (*seed >> 24) as f32 / 255.0
+    }
+
+    #[test]
+    fn ruled_lines_are_not_a_lattice() {
+        let (w, h) = (300, 300);
+        let mut seed = 11;
+        // Lines every 3.5 px in one direction only, like a fine guilloche.
+        let ruled: Vec<u8> = (0..w * h)
+            .map(|i| {
+                let y = (i / w) as f32;
+                let v = 120.0 + 20.0 * noise(&mut seed) + 30.0 * (y * 2.0 * std::f32::consts::PI / 3.5).cos();
+                v.clamp(0.0, 255.0) as u8
+            })
+            .collect();
+        let c = [Pt { x: 150.0, y: 150.0 }];
+        assert!(moire_peak(&ruled, w, h, &c) < 100.0, "{}", moire_peak(&ruled, w, h, &c));
     }
 
     #[test]
