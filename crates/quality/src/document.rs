@@ -34,6 +34,8 @@ pub struct Thresholds {
     pub max_hidden: f32,
     /// Crété blur above this: blurred (0 = sharp, 1 = flat).
     pub max_blur: f32,
+    /// Blur of the whole frame over this when no document is found: blurred.
+    pub max_frame_blur: f32,
     /// Largest saturated blob over this share of the document: glare.
     pub max_glare: f32,
     /// Median luma of the document under this: too dark.
@@ -71,6 +73,8 @@ impl Default for Thresholds {
             max_hidden: 0.03,
             // Good documents up to 0.335, blurred ones from 0.39.
             max_blur: 0.363,
+            // Frames with no document up to 0.27, blurred ones from 0.40.
+            max_frame_blur: 0.337,
             // No good document with a saturated blob; glare from 0.113.
             max_glare: 0.056,
             // Good documents from 108, dark ones up to 39.
@@ -109,6 +113,8 @@ pub struct DocumentScores {
     #[serde(skip)]
     pub outline: bool,
     pub blur: f32,
+    /// Blur of the whole frame, measured when no document is found.
+    pub frame_blur: f32,
     pub glare: f32,
     pub saturated: f32,
     pub brightness: f32,
@@ -282,11 +288,22 @@ pub(crate) fn judge(
         if s.glare > t.max_glare {
             reasons.push(Reason::Glare);
         }
-        if s.colour < t.min_colour {
+        // Colour, like content, is judged only on a sharp document: blur
+        // mixes thin coloured print into its background until a real card
+        // looks as gray as a copy.
+        if s.colour < t.min_colour && s.blur <= t.max_blur {
             reasons.push(Reason::Photocopy);
         }
     } else {
         reasons.push(Reason::NoDocument);
+        // Nothing found in a frame that is blurred all over: the shake or
+        // the focus is why, and that is what to fix first.
+        let mask = vec![true; small.w * small.h];
+        let px: Vec<f32> = small.y.iter().map(|&v| v as f32).collect();
+        s.frame_blur = crete(&px, &mask, small.w, small.h);
+        if s.frame_blur > t.max_frame_blur {
+            reasons.push(Reason::Blur);
+        }
     }
     if s.brightness < t.min_brightness {
         reasons.push(Reason::TooDark);

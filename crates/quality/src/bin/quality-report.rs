@@ -75,6 +75,7 @@ fn checks() -> Vec<Check> {
     };
     vec![
         c("blur", "document", "blur", ("blur", &[][..]), "good", true, false, t.max_blur),
+        c("frame_blur", "document", "frame_blur", ("blur", &[][..]), "no_document", true, false, t.max_frame_blur),
         c("glare", "document", "glare", ("glare", &[][..]), "good", true, false, t.max_glare),
         c("too_dark", "document", "brightness", ("too_dark", &[][..]), "good", false, false, t.min_brightness),
         c("too_small", "document", "coverage", ("too_small", &[][..]), "good", false, false, t.min_coverage),
