@@ -171,6 +171,8 @@ test("every other document state has its own message and never shoots", async ()
     ["doc_small_003.jpg", "move_closer"],
     ["doc_cutoff_001.jpg", "fit_document"],
     ["doc_photocopy_001.jpg", "not_original"],
+    // A copy on cream paper under warm light: tinted, but one ink.
+    ["doc_photocopy_tinted_001.jpg", "not_original"],
   ];
   for (const [fixture, expected] of cases) {
     const o = await open(fixture);

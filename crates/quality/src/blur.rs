@@ -25,18 +25,31 @@ pub fn crete(px: &[f32], mask: &[bool], w: usize, h: usize) -> f32 {
     let mut worst: Option<f32> = None;
     let mut blurred = vec![0f32; w * h];
     for (dx, dy) in [(1isize, 0isize), (0, 1), (1, 1), (1, -1)] {
-        // The 9-tap re-blur along the direction, taps clamped to the grid.
-        for y in 0..h as isize {
-            for x in 0..w as isize {
-                let (mut sum, mut n) = (0f32, 0f32);
-                for k in -HALF..=HALF {
-                    let (xx, yy) = (x + k * dx, y + k * dy);
-                    if xx >= 0 && yy >= 0 && xx < w as isize && yy < h as isize {
-                        sum += px[yy as usize * w + xx as usize];
-                        n += 1.0;
-                    }
+        // The 9-tap re-blur along the direction, taps clamped to the grid:
+        // a running sum along each line of that direction (O(1) a cell).
+        let starts = (0..h as isize).flat_map(|y| (0..w as isize).map(move |x| (x, y))).filter(|&(x, y)| {
+            let (px_, py_) = (x - dx, y - dy);
+            px_ < 0 || py_ < 0 || px_ >= w as isize || py_ >= h as isize
+        });
+        let inside = |x: isize, y: isize| x >= 0 && y >= 0 && x < w as isize && y < h as isize;
+        for (x0, y0) in starts {
+            let at = |k: isize| px[((y0 + k * dy) as usize) * w + (x0 + k * dx) as usize];
+            let mut len = 0isize;
+            while inside(x0 + len * dx, y0 + len * dy) {
+                len += 1;
+            }
+            let mut sum: f32 = (0..=HALF.min(len - 1)).map(at).sum();
+            let mut n = HALF.min(len - 1) + 1;
+            for c in 0..len {
+                blurred[((y0 + c * dy) as usize) * w + (x0 + c * dx) as usize] = sum / n as f32;
+                if c + HALF + 1 < len {
+                    sum += at(c + HALF + 1);
+                    n += 1;
                 }
-                blurred[y as usize * w + x as usize] = sum / n;
+                if c >= HALF {
+                    sum -= at(c - HALF);
+                    n -= 1;
+                }
             }
         }
         let (mut s_f, mut s_v) = (0f64, 0f64);

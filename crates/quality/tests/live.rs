@@ -138,3 +138,10 @@ fn selfies_remove_the_document_or_shoot_themselves() {
     let out = play("selfie_good_000.jpg", 40, true);
     assert!(shot(&out));
 }
+
+#[test]
+fn a_photocopy_on_tinted_paper_is_never_shot() {
+    let out = play("doc_photocopy_tinted_001.jpg", 40, false);
+    assert!(!shot(&out));
+    assert_eq!(out.last().unwrap().cue, Some(Cue::NotOriginal));
+}
