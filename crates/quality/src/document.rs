@@ -196,18 +196,16 @@ pub(crate) enum Moire<'a> {
 /// The verdict from planes already made: `full` for sharpness and the
 /// screenshot edges, `small` (<= [`ANALYSIS_SIDE`]) for location, exposure,
 /// glare and colour. Noise is reported only when `with_noise`.
-pub(crate) fn judge(
-    full: &Planes,
-    small: &Planes,
-    moire: Moire<'_>,
-    with_noise: bool,
-    t: &Thresholds,
-) -> DocumentVerdict {
+pub(crate) fn judge(full: &Planes, small: &Planes, moire: Moire<'_>, still: bool, t: &Thresholds) -> DocumentVerdict {
     let k = full.w as f32 / small.w as f32; // small -> full coordinates
     let mut s = DocumentScores::default();
     let mut reasons = Vec::new();
 
-    let (loc, ls) = locate(&small.y, small.w, small.h);
+    // A still is located thoroughly (outline first); a live frame by the
+    // cheaper bright-region search when it finds a clean whole card, the
+    // outline only otherwise (see [`crate::locate::locate_live`]).
+    let (loc, ls) =
+        if still { locate(&small.y, small.w, small.h) } else { crate::locate::locate_live(&small.y, small.w, small.h) };
     s.locator = ls.method;
     let inner: Option<[Pt; 4]> = loc.as_ref().map(|l: &Located| shrink(&l.quad, 0.88));
     if let Some(l) = &loc {
@@ -231,7 +229,7 @@ pub(crate) fn judge(
         // found, judge by the frame's bright end, not by a dark background.
         None => quantile_in(&small.y, small.w, small.h, None, 0.9),
     };
-    if with_noise {
+    if still {
         s.noise = noise::immerkaer(&full.y, full.w, full.h);
     }
     s.straight_run = screenshot::straight_edge_run(&full.y, full.w, full.h);

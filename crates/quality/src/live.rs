@@ -324,7 +324,7 @@ impl LiveSelfie {
         self.planes.refill_luma(frame);
         self.planes.downscale_into(LIVE_FACE_SIDE, &mut self.small);
         detector.set_step(LIVE_FACE_STEP);
-        let v = judge_selfie(&self.planes, &self.small, detector, &self.thresholds);
+        let v = judge_selfie(&self.planes, &self.small, detector, &self.thresholds, false);
         detector.set_step(crate::selfie::STEP);
         let long = self.planes.w.max(self.planes.h) as f32;
         let anchor = v.scores.faces.first().map(|f| Anchor {

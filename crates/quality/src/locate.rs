@@ -217,6 +217,29 @@ pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
     }
 }
 
+/// Location for the live loop, where every millisecond of a frame counts:
+/// the bright-region search first (about a tenth of the outline's cost),
+/// kept when it finds a clean whole card (clear of the frame's border, a
+/// card's proportions, nearly rectangular), which is the common case of a
+/// card held over a table; the thorough [`locate`] otherwise.
+pub fn locate_live(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
+    let mut scores = LocateScores::default();
+    let found = search(y, w, h, &mut scores);
+    let clean = found
+        .into_iter()
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, l)| l)
+        .filter(|l| l.border_contact == 0.0 && (1.35..=1.8).contains(&l.aspect) && l.rectangularity >= 0.92);
+    match clean {
+        Some(mut l) => {
+            scores.method = "regions";
+            l.clutter = outline::content(y, w, h, &l.quad);
+            (Some(l), scores)
+        }
+        None => locate(y, w, h),
+    }
+}
+
 /// Every document-like region, at every level, overlapping ones merged to
 /// the best of each (largest first).
 pub fn locate_all(y: &[u8], w: usize, h: usize) -> Vec<Located> {

@@ -31,20 +31,23 @@ use crate::geometry::Pt;
 /// Longer side of the copy the outline is looked for in.
 pub const WORK_SIDE: usize = 320;
 /// Angular resolution of the accumulator (bins over 180 degrees).
-const THETA_BINS: usize = 360;
+const THETA_BINS: usize = 180;
 /// An edge pixel votes within this many bins of its own gradient angle.
-const VOTE_SPREAD: isize = 10;
+const VOTE_SPREAD: isize = 5;
 /// Lines kept from the accumulator.
-const MAX_LINES: usize = 80;
+const MAX_LINES: usize = 40;
+/// Convex hypotheses verified on the edge map at most, per frame.
+const MAX_VERIFIED: usize = 250;
 /// Parallel pairs kept for combination.
-const MAX_PAIRS: usize = 3000;
+const MAX_PAIRS: usize = 400;
 /// Least share of a real side that must be an edge of its orientation.
 pub const MIN_SIDE_SUPPORT: f32 = 0.35;
 /// Least share of the end quarter of a side at each corner (rounded corners,
 /// a thumb or a streak may take some of it, not all).
 pub const MIN_END_SUPPORT: f32 = 0.35;
-/// Largest share of a side's continuation past its corners (a fifth of its
-/// length, from a twentieth on) that may be an edge of its orientation.
+/// Largest share of a side's continuation past its corners (a quarter of
+/// its length, from a tenth on: clear of a rounded corner) that may be an
+/// edge of its orientation.
 pub const MAX_RUN_ON: f32 = 0.7;
 /// Least share of the last eighth of a side that meets a frame border.
 pub const MIN_AT_BORDER: f32 = 0.6;
@@ -206,14 +209,32 @@ fn hough(e: &Edges, min_votes: u32) -> Vec<Line> {
             if v < min_votes {
                 continue;
             }
+            // Most cells of a line's ridge lose to a direct neighbour: a
+            // cheap test before the full window.
+            let above = if ri + 1 < nr { acc[k * nr + ri + 1] } else { 0 };
+            let below = if ri > 0 { acc[k * nr + ri - 1] } else { 0 };
+            let next = if k + 1 < THETA_BINS { acc[(k + 1) * nr + ri] } else { 0 };
+            let prev = if k > 0 { acc[(k - 1) * nr + ri] } else { 0 };
+            if above > v || below > v || next > v || prev > v {
+                continue;
+            }
             let mut is_max = true;
             'n: for dk in -3isize..=3 {
-                let kk = k as isize + dk;
-                if kk < 0 || kk >= THETA_BINS as isize {
-                    continue;
+                // Angles wrap: theta + pi is the same line with rho negated.
+                let mut kk = k as isize + dk;
+                let mut mirror = false;
+                if kk < 0 {
+                    kk += THETA_BINS as isize;
+                    mirror = true;
+                } else if kk >= THETA_BINS as isize {
+                    kk -= THETA_BINS as isize;
+                    mirror = true;
                 }
                 for dr in -4isize..=4 {
-                    let rr = ri as isize + dr;
+                    let mut rr = ri as isize + dr;
+                    if mirror {
+                        rr = nr as isize - 1 - rr;
+                    }
                     if rr < 0 || rr >= nr as isize || (dk == 0 && dr == 0) {
                         continue;
                     }
@@ -327,10 +348,12 @@ pub fn hidden_share(q: &[Pt; 4], border: &[bool; 4]) -> f32 {
                 .flat_map(|a| [opposite / a, opposite * a])
                 .filter(|&e| e >= visible * 0.97)
                 .fold(f32::INFINITY, f32::min);
+            // Longer than any card across: not one card, or cut
+            // beyond telling; either way not a whole one.
             if full.is_finite() {
                 ((full - visible) / full).max(0.0)
             } else {
-                0.0
+                1.0
             }
         }
         _ => 1.0,
@@ -373,21 +396,9 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
     let (ww, wh) = (((w as f32 * k).round() as usize).max(8), ((h as f32 * k).round() as usize).max(8));
     let work = if k < 1.0 { area_resample(y, w, h, ww, wh) } else { y.to_vec() };
     let e = edges(&work, ww, wh);
-    if let Ok(path) = std::env::var("OUTLINE_DEBUG") {
-        if !path.is_empty() {
-            let mut out = format!("P5 {ww} {wh} 255\n").into_bytes();
-            out.extend(e.angle.iter().zip(&work).map(|(a, v)| if a.is_nan() { v / 3 } else { 255 }));
-            let _ = std::fs::write(path, out);
-        }
-    }
     let short = ww.min(wh) as f32;
     let min_votes = (short * 0.12).max(12.0) as u32;
     let mut lines = hough(&e, min_votes);
-    if std::env::var("OUTLINE_DEBUG").is_ok() {
-        for l in &lines {
-            eprintln!("line th={:.0} rho={:.0} v={}", l.angle().to_degrees(), l.rho, l.votes);
-        }
-    }
     let (fw, fh) = (ww as f32, wh as f32);
     // The frame's borders, for a side the frame cuts.
     for (nx, ny, rho) in [(1.0, 0.0, 0.0), (1.0, 0.0, fw - 1.0), (0.0, 1.0, 0.0), (0.0, 1.0, fh - 1.0)] {
@@ -434,7 +445,8 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
 
     let min_area = fw * fh / 80.0;
     let mut found: Vec<(f32, OutlineQuad)> = Vec::new();
-    for (pi, &(_, a1, a2)) in pairs.iter().enumerate() {
+    let mut verified = 0usize;
+    'search: for (pi, &(_, a1, a2)) in pairs.iter().enumerate() {
         let d0 = deg(&lines[a1]);
         let partners = (55..=125).flat_map(|off| by_angle[(d0 + off) % 180].iter().copied()).filter(|&qi| qi > pi);
         let partners: Vec<usize> = partners.collect();
@@ -479,6 +491,15 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
             if !q.iter().all(|&p| p.x > -fw && p.y > -fh && p.x < 2.0 * fw && p.y < 2.0 * fh) {
                 continue;
             }
+            // Convex, not self-crossing: every corner turns the same way.
+            let turn = |i: usize| {
+                let (a, b, c) = (q[(i + 3) % 4], q[i], q[(i + 1) % 4]);
+                (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x)
+            };
+            let t0 = turn(0);
+            if !(1..4).all(|i| turn(i) * t0 > 0.0) {
+                continue;
+            }
             let angles_ok = (0..4).all(|i| {
                 let a = corner_angle(q[(i + 3) % 4], q[i], q[(i + 1) % 4]);
                 (50f32.to_radians()..=130f32.to_radians()).contains(&a)
@@ -500,6 +521,12 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
             // itself: up to a card with two thirds of its width hidden.
             if aspect > if nb > 0 { 4.0 } else { crate::locate::ASPECT_MAX * 1.25 } {
                 continue;
+            }
+            // A bound on the work a frame can cost: the strongest pairs come
+            // first, so the card is among the first hypotheses verified.
+            verified += 1;
+            if verified > MAX_VERIFIED {
+                break 'search;
             }
             // Side i runs from corner i to corner i+1.
             let (mut hits, mut min_support, mut sum_support, mut real, mut perim, mut on_border) =
@@ -547,9 +574,6 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
                     n >= 5 && h as f32 / n as f32 > MAX_RUN_ON
                 };
                 if beyond(-0.35, -0.1) || beyond(1.1, 1.35) {
-                    if std::env::var("OUTLINE_AT").is_ok() {
-                        eprintln!("runon {:?} side {i}", q.map(|p| (p.x as i32, p.y as i32)));
-                    }
                     min_support = 0.0;
                     break;
                 }
@@ -557,18 +581,6 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
                 min_support = min_support.min(s);
                 sum_support += s;
                 real += 1;
-            }
-            if let Ok(at) = std::env::var("OUTLINE_AT") {
-                let v: Vec<f32> = at.split(',').filter_map(|t| t.parse().ok()).collect();
-                let c = Pt { x: q.iter().map(|p| p.x).sum::<f32>() / 4.0, y: q.iter().map(|p| p.y).sum::<f32>() / 4.0 };
-                if v.len() == 2 && (c.x - v[0]).abs() < 15.0 && (c.y - v[1]).abs() < 15.0 {
-                    eprintln!(
-                        "q {:?} min {min_support:.2} mean {:.2} ends {:?} aspect {aspect:.2}",
-                        q.map(|p| (p.x as i32, p.y as i32)),
-                        sum_support / real as f32,
-                        ends
-                    );
-                }
             }
             // A cut card shows fewer sides: each must be convincing.
             let (min_side, min_mean) = if nb > 0 {
@@ -604,24 +616,12 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
                     border_share: on_border / perim.max(1.0),
                     hidden: hidden_share(&q, &border_sides),
                     aspect,
-                    clutter: clutter(&e, &q),
+                    clutter: 0.0,
                 },
             ));
         }
     }
     found.sort_by(|a, b| b.0.total_cmp(&a.0));
-    if std::env::var("OUTLINE_DEBUG").is_ok() {
-        for (sc, q) in found.iter().take(8) {
-            eprintln!(
-                "found {sc:.0} {:?} support {:.2} border {:.2} aspect {:.2} clutter {:.3}",
-                q.quad.map(|p| (p.x as i32, p.y as i32)),
-                q.support,
-                q.border_share,
-                q.aspect,
-                q.clutter
-            );
-        }
-    }
     // A whole card in view beats a cut one, unless the cut one is much
     // larger and holds it (then the whole one is something printed on the
     // card: its portrait, a box).
@@ -649,7 +649,14 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
     let best = found.swap_remove(first);
     found.sort_by(|a, b| b.0.total_cmp(&a.0));
     found.truncate(3);
-    std::iter::once(best.1).chain(found.into_iter().map(|(_, q)| q)).collect()
+    // Content only for those returned (it scans each one's area).
+    std::iter::once(best.1)
+        .chain(found.into_iter().map(|(_, q)| q))
+        .map(|mut q| {
+            q.clutter = clutter(&e, &q.quad.map(|p| Pt { x: p.x * k, y: p.y * k }));
+            q
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -691,10 +698,36 @@ mod tests {
     }
 
     #[test]
-    fn stripes_alone_make_no_card() {
+    fn a_striped_cloth_and_a_table_edge_make_no_card() {
+        // Vertical stripes over the lower two thirds, a plain wall above:
+        // long lines in two directions, a rectangle nowhere.
         let (w, h) = (640, 360);
-        let f: Vec<u8> = (0..w * h).map(|i| if (i % w / 20) % 2 == 0 { 80 } else { 170 }).collect();
-        assert!(find(&f, w, h).is_empty());
+        let f: Vec<u8> = (0..w * h)
+            .map(|i| {
+                if i / w < 120 {
+                    200
+                } else if (i % w / 20) % 2 == 0 {
+                    80
+                } else {
+                    150
+                }
+            })
+            .collect();
+        assert!(find(&f, w, h).is_empty(), "{:?}", find(&f, w, h).first().map(|q| q.quad));
+    }
+
+    #[test]
+    fn hidden_share_of_a_cut_card() {
+        let p = |x: f32, y: f32| Pt { x, y };
+        // A 158.6 x 100 card whose lower 40 % is below the border (side 2).
+        let q = [p(0., 0.), p(158.6, 0.), p(158.6, 60.), p(0., 60.)];
+        let h = hidden_share(&q, &[false, false, true, false]);
+        assert!((h - 0.4).abs() < 0.02, "{h}");
+        assert_eq!(hidden_share(&q, &[false; 4]), 0.0);
+        assert_eq!(hidden_share(&q, &[true, false, true, false]), 1.0);
+        // Longer across than any card: not a whole card.
+        let long = [p(0., 0.), p(50., 0.), p(50., 300.), p(0., 300.)];
+        assert_eq!(hidden_share(&long, &[false, false, true, false]), 1.0);
     }
 
     #[test]

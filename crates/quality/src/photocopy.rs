@@ -32,39 +32,47 @@ use crate::geometry::{bounds, inside_convex, Pt};
 /// Colour statistics of the document interior: (tint %, colour %).
 pub fn chroma(p: &Planes, poly: &[Pt]) -> (f32, f32) {
     let (x0, y0, x1, y1) = bounds(poly, p.w, p.h);
-    let mut rs = Vec::new();
-    let mut gs = Vec::new();
-    let mut bs = Vec::new();
-    let mut sat = Vec::new();
+    // Channel levels are bytes: histograms give their quantiles in one pass.
+    let mut hist = [[0u32; 256]; 3];
+    let mut sat = [0u32; 101];
+    let mut inside = Vec::new();
     for y in y0..y1 {
         for x in x0..x1 {
             if !inside_convex(poly, Pt { x: x as f32 + 0.5, y: y as f32 + 0.5 }) {
                 continue;
             }
             let k = y * p.w + x;
-            let (r, g, b) = (p.r[k] as f32, p.g[k] as f32, p.b[k] as f32);
+            let (r, g, b) = (p.r[k], p.g[k], p.b[k]);
+            hist[0][r as usize] += 1;
+            hist[1][g as usize] += 1;
+            hist[2][b as usize] += 1;
             let (mx, mn) = (r.max(g).max(b), r.min(g).min(b));
-            if mx >= 16.0 {
-                sat.push((mx - mn) / mx * 100.0);
+            if mx >= 16 {
+                sat[((mx - mn) as u32 * 100 / mx as u32) as usize] += 1;
             }
-            rs.push(r);
-            gs.push(g);
-            bs.push(b);
+            inside.push(k);
         }
     }
-    if rs.len() < 16 {
+    if inside.len() < 16 {
         return (0.0, 0.0);
     }
-    let tint = quantile(&mut sat, 0.5);
+    let level_at = |h: &[u32], q: f32| -> f32 {
+        let total: u32 = h.iter().sum();
+        let mut acc = 0;
+        for (v, &c) in h.iter().enumerate() {
+            acc += c;
+            if acc as f32 >= q * total as f32 {
+                return v as f32;
+            }
+        }
+        (h.len() - 1) as f32
+    };
+    let tint = level_at(&sat, 0.5);
     // The document's white, per channel.
-    let white = [
-        quantile(&mut rs.clone(), 0.9).max(1.0),
-        quantile(&mut gs.clone(), 0.9).max(1.0),
-        quantile(&mut bs.clone(), 0.9).max(1.0),
-    ];
-    let mut dist = Vec::with_capacity(rs.len());
-    for i in 0..rs.len() {
-        let (r, g, b) = (rs[i] / white[0], gs[i] / white[1], bs[i] / white[2]);
+    let white = [level_at(&hist[0], 0.9).max(1.0), level_at(&hist[1], 0.9).max(1.0), level_at(&hist[2], 0.9).max(1.0)];
+    let mut dist = Vec::with_capacity(inside.len());
+    for &k in &inside {
+        let (r, g, b) = (p.r[k] as f32 / white[0], p.g[k] as f32 / white[1], p.b[k] as f32 / white[2]);
         let level = (r + g + b) / 3.0;
         if !(0.3..0.95).contains(&level) {
             continue;

@@ -146,8 +146,10 @@ pub struct SelfieThresholds {
     pub min_face_share: f32,
     /// Least detector score of a second face for it to be another person.
     pub min_other_score: f32,
-    /// A lone face under this share of the frame's short side, on an
-    /// outlined rectangle, is a document's portrait.
+    /// A lone face under this share of the frame's short side, inside a
+    /// rectangle either locator finds (outline or bright region, at least
+    /// six times the face's area), is a document's portrait: a shopper at
+    /// arm's length shows a face several times that size.
     pub min_selfie_face: f32,
     /// The whole frame's blur (when no face is found to measure) over this:
     /// blurred, which is why no face was found.
@@ -220,7 +222,7 @@ fn overlaps(face: &Face, quad: &[Pt; 4]) -> bool {
 pub fn analyze_selfie_with(frame: &Frame<'_>, detector: &mut FaceDetector, t: &SelfieThresholds) -> SelfieVerdict {
     let full = Planes::from_frame(frame);
     let small = full.downscale(FACE_SIDE);
-    judge_selfie(&full, &small, detector, t)
+    judge_selfie(&full, &small, detector, t, true)
 }
 
 /// The verdict from planes already made: faces and cards are looked for in
@@ -230,6 +232,7 @@ pub(crate) fn judge_selfie(
     small: &Planes,
     detector: &mut FaceDetector,
     t: &SelfieThresholds,
+    still: bool,
 ) -> SelfieVerdict {
     let k = full.w as f32 / small.w as f32;
     let faces: Vec<Face> = detector.detect(&small.y, small.w, small.h).iter().map(|f| f.scaled(k)).collect();
@@ -262,7 +265,10 @@ pub(crate) fn judge_selfie(
         })
         .map(|l| (l.border_contact == 0.0, l.quad))
         .collect();
-    let outlines = crate::outline::find(&small.y, small.w, small.h);
+    // Outlines (a card at the frame's edge) on stills only: the live loop
+    // cannot afford them every frame, and the still check, run on the shot,
+    // has the last word.
+    let outlines = if still { crate::outline::find(&small.y, small.w, small.h) } else { Vec::new() };
     for o in outlines.iter() {
         let content = o.clutter;
         // Something printed on it, as on a card (a door or a frame on the

@@ -76,9 +76,13 @@ fn check(folder: &Path, max_refused: f32, default: f32, floors: &[(&str, f32)]) 
     assert!(failures.is_empty(), "{}: {failures:?}", folder.display());
 }
 
+/// The whole labelled set, when `../shared` is beside the checkout. CI
+/// always has it: there its absence is a failure, not a pass.
 fn shared(set: &str) -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures").join(set);
-    p.join("labels.json").exists().then_some(p)
+    let here = p.join("labels.json").exists();
+    assert!(here || std::env::var_os("CI").is_none(), "{} missing on CI", p.display());
+    here.then_some(p)
 }
 
 #[test]
@@ -97,7 +101,7 @@ fn the_whole_dev_set_meets_its_floors() {
         println!("../shared/fixtures/quality-v2 is not beside the checkout: nothing to score");
         return;
     };
-    check(&folder, 2.0 / 30.0, 0.95, &[("blur", 29.0 / 30.0), ("cut_off", 0.8), ("too_small", 0.8)]);
+    check(&folder, 2.0 / 30.0, 0.95, &[("glare", 28.0 / 30.0), ("screen", 28.0 / 30.0), ("too_small", 0.8)]);
 }
 
 #[test]
