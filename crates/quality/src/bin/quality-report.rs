@@ -212,6 +212,10 @@ fn caught(check: &Check, v: f32, t: f32) -> bool {
 }
 
 fn draw(check: &Check, s: &[(f32, bool, bool, String)], derived: Option<f32>, out: &Path) -> Result<(), String> {
+    // A ratio score of 0 was not measured (no document found): left out of
+    // a log scale.
+    let s: Vec<_> = s.iter().filter(|x| !check.log || x.0 > 0.0).cloned().collect();
+    let s = &s[..];
     let path = out.join(format!("{}.png", check.name));
     let root = BitMapBackend::new(&path, (960, 360)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
@@ -242,8 +246,15 @@ fn draw(check: &Check, s: &[(f32, bool, bool, String)], derived: Option<f32>, ou
     chart
         .configure_mesh()
         .x_desc(x_desc)
-        .y_labels(4)
-        .y_label_formatter(&|y| rows.get((*y - 0.5).round() as usize).map_or(String::new(), |s| s.to_string()))
+        .y_labels(9)
+        .y_label_formatter(&|y| {
+            let i = (*y - 0.5).round();
+            if (*y - 0.5 - i).abs() < 0.01 && i >= 0.0 {
+                rows.get(i as usize).map_or(String::new(), |s| s.to_string())
+            } else {
+                String::new()
+            }
+        })
         .disable_y_mesh()
         .draw()
         .map_err(|e| e.to_string())?;
