@@ -75,6 +75,13 @@ pub fn crete(px: &[f32], mask: &[bool], w: usize, h: usize) -> f32 {
     worst.unwrap_or(1.0)
 }
 
+/// [`crete`] over a whole luma plane: how blurred a frame is when there is
+/// no document or face in it to measure.
+pub fn whole_frame(y: &[u8], w: usize, h: usize) -> f32 {
+    let px: Vec<f32> = y.iter().map(|&v| v as f32).collect();
+    crete(&px, &vec![true; w * h], w, h)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

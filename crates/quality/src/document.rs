@@ -296,9 +296,7 @@ pub(crate) fn judge(full: &Planes, small: &Planes, moire: Moire<'_>, still: bool
         reasons.push(Reason::NoDocument);
         // Nothing found in a frame that is blurred all over: the shake or
         // the focus is why, and that is what to fix first.
-        let mask = vec![true; small.w * small.h];
-        let px: Vec<f32> = small.y.iter().map(|&v| v as f32).collect();
-        s.frame_blur = crete(&px, &mask, small.w, small.h);
+        s.frame_blur = crate::blur::whole_frame(&small.y, small.w, small.h);
         if s.frame_blur > t.max_frame_blur {
             reasons.push(Reason::Blur);
         }

@@ -317,9 +317,7 @@ pub(crate) fn judge_selfie(
             reasons.push(Reason::NoFace);
             // No face to measure: the frame's own sharpness says whether
             // blur is why none was found.
-            let mask = vec![true; small.w * small.h];
-            let px: Vec<f32> = small.y.iter().map(|&v| v as f32).collect();
-            s.frame_blur = crete(&px, &mask, small.w, small.h);
+            s.frame_blur = crate::blur::whole_frame(&small.y, small.w, small.h);
             if s.frame_blur > t.max_frame_blur {
                 reasons.push(Reason::Blur);
             }
