@@ -48,7 +48,7 @@ fn main() {
         let _ = blur::crete(&r.px, &r.mask, r.w, r.h);
     });
     time("glare", &mut || {
-        std::hint::black_box(glare::glare(&small, &shrink(&loc.quad, 0.97)));
+        std::hint::black_box(glare::glare(&small, &loc.quad));
     });
     time("photocopy", &mut || {
         std::hint::black_box(photocopy::chroma(&small, &q));

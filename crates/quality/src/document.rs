@@ -42,6 +42,8 @@ pub struct Thresholds {
     pub min_brightness: f32,
     /// Moiré peak-to-ring ratio above this: a screen.
     pub max_moire: f32,
+    /// Colour aliasing over this: a screen ([`crate::screen::colour_alias`]).
+    pub max_alias: f32,
     /// Straight constant edge run over this share of the side: a screenshot.
     pub max_straight_run: f32,
     /// Exactly flat blocks of one level over this share (%): a rendered
@@ -66,27 +68,32 @@ pub struct Thresholds {
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
-            // Good documents from 0.43 of the frame up, too small ones under 0.31.
-            min_coverage: 0.368,
+            // Good documents from 0.42 of the frame up, too small ones under 0.30.
+            min_coverage: 0.360,
             max_border_contact: 0.16,
             // No good document cut; cut ones from 0.06 of the card hidden.
             max_hidden: 0.03,
-            // Good documents up to 0.335, blurred ones from 0.39.
+            // Good documents up to 0.334, blurred ones from 0.39.
             max_blur: 0.363,
             // Frames with no document up to 0.27, blurred ones from 0.40.
             max_frame_blur: 0.337,
-            // No good document with a saturated blob; glare from 0.113.
-            max_glare: 0.056,
-            // Good documents from 108, dark ones up to 39.
-            min_brightness: 73.5,
-            // Good documents up to 1,921 (a fine guilloche), screens from 3,051.
-            max_moire: 2421.5,
+            // No good document with a saturated blob reaching into it;
+            // glare from 0.058 (the middle of that gap).
+            max_glare: 0.029,
+            // Good documents from 136, dark ones up to 39.
+            min_brightness: 87.5,
+            // A backstop for a panel that shows no colour aliasing (the
+            // colour check below catches every screen of the set): twice the
+            // largest lattice score of a good document (2,611, a card on
+            // bricks; the cost rule alone would put it at 2,707).
+            max_moire: 5222.0,
+            // Good documents up to 1.33, screens from 40.6.
+            max_alias: 7.33,
             max_straight_run: 0.4,
             // Camera frames up to 11.9 %, screenshots from 66.8 %.
             max_flat: 39.3,
-            // Photocopies up to 7.7 %, good documents from 13.7 % (one good
-            // card located wrongly, on bricks, reads 3.0 and is refused).
-            min_colour: 10.27,
+            // Photocopies up to 5.3 %, good documents from 13.7 %.
+            min_colour: 8.52,
             // Blank cards up to 0.013, good documents from 0.074.
             min_content: 0.043,
             // Good documents up to 0.15, pages of text from 0.32.
@@ -119,6 +126,8 @@ pub struct DocumentScores {
     pub saturated: f32,
     pub brightness: f32,
     pub moire: f32,
+    /// Colour aliasing of sub-pixels ([`crate::screen::colour_alias`]).
+    pub alias: f32,
     pub straight_run: f32,
     /// Share (%) of the frame in exactly uniform 8x8 blocks of one level.
     pub flat: f32,
@@ -186,9 +195,9 @@ pub fn analyze_document_with(frame: &Frame<'_>, t: &Thresholds) -> DocumentVerdi
 pub(crate) enum Moire<'a> {
     /// Patches of `full` around the document (a still at capture resolution).
     FromFull,
-    /// One square luma patch cut from the camera at its own resolution (the
+    /// One square patch cut from the camera at its own resolution (the
     /// live loop analyses a reduced frame, too coarse for a pixel grid).
-    Patch(&'a [u8], usize),
+    Patch(&'a Planes),
     /// Not measured.
     Skip,
 }
@@ -218,7 +227,7 @@ pub(crate) fn judge(full: &Planes, small: &Planes, moire: Moire<'_>, still: bool
         s.edge = l.edge;
         s.clutter = l.clutter;
         s.hidden = l.hidden;
-        s.outline = ls.method == "outline";
+        s.outline = ls.method.starts_with("outline");
     }
 
     // Exposure: the document's median, or the frame's when none was found
@@ -235,23 +244,27 @@ pub(crate) fn judge(full: &Planes, small: &Planes, moire: Moire<'_>, still: bool
     s.straight_run = screenshot::straight_edge_run(&full.y, full.w, full.h);
     s.flat = screenshot::flat_share(&full.y, full.w, full.h);
 
-    s.moire = match moire {
-        Moire::FromFull => {
-            let centres: Vec<Pt> = match &inner {
+    let (planes, centres): (Option<&Planes>, Vec<Pt>) = match moire {
+        Moire::FromFull => (
+            Some(full),
+            match &inner {
                 Some(q) => patch_centres(q).iter().map(|p| Pt { x: p.x * k, y: p.y * k }).collect(),
                 None => vec![Pt { x: full.w as f32 / 2.0, y: full.h as f32 / 2.0 }],
-            };
-            screen::moire_peak(&full.y, full.w, full.h, &centres)
-        }
-        Moire::Patch(y, n) => screen::moire_peak(y, n, n, &[Pt { x: n as f32 / 2.0, y: n as f32 / 2.0 }]),
-        Moire::Skip => 0.0,
+            },
+        ),
+        Moire::Patch(p) => (Some(p), vec![Pt { x: p.w as f32 / 2.0, y: p.h as f32 / 2.0 }]),
+        Moire::Skip => (None, Vec::new()),
     };
+    if let Some(p) = planes {
+        s.moire = screen::moire_peak(&p.y, p.w, p.h, &centres);
+        s.alias = screen::colour_alias(&p.r, &p.g, &p.b, p.w, p.h, &centres);
+    }
 
     if let (Some(l), Some(q)) = (&loc, &inner) {
         let full_q = scale_quad(q, k);
         let region = sample(&full.y, full.w, full.h, &full_q, BLUR_SIDE);
         s.blur = crete(&region.px, &region.mask, region.w, region.h);
-        let (blob, sat) = glare::glare(small, &shrink(&l.quad, 0.97));
+        let (blob, sat) = glare::glare(small, &l.quad);
         s.glare = blob;
         s.saturated = sat;
         let (tint, colour) = photocopy::chroma(small, &shrink(&l.quad, 0.97));
@@ -304,7 +317,7 @@ pub(crate) fn judge(full: &Planes, small: &Planes, moire: Moire<'_>, still: bool
     if s.brightness < t.min_brightness {
         reasons.push(Reason::TooDark);
     }
-    if s.moire > t.max_moire {
+    if s.moire > t.max_moire || s.alias > t.max_alias {
         reasons.push(Reason::Screen);
     }
     if s.straight_run > t.max_straight_run || s.flat > t.max_flat {

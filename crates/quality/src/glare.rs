@@ -7,6 +7,12 @@
 //! of the document's area. Counting blobs rather than bright pixels keeps a
 //! white background (outside the document) and scattered bright print out of
 //! the score (a naive brightness rule reads ~2% "glare" on paper on a table).
+//!
+//! A streak of light across the card (a light tube, a window) cuts its
+//! outline in two, and the locator may then frame only the larger piece,
+//! with the streak just outside it. So blobs are gathered in a margin
+//! around the document ([`MARGIN`]) and counted when they reach into it;
+//! a white background that only borders the card does not reach in.
 
 use crate::frame::Planes;
 use crate::geometry::{bounds, inside_convex, Pt};
@@ -15,36 +21,54 @@ use crate::locate::components;
 /// Channel level from which a pixel counts as clipped.
 pub const SATURATED: u8 = 250;
 
-/// Share of the polygon's pixels in the largest saturated blob, and the share
-/// of saturated pixels overall.
-pub fn glare(p: &Planes, poly: &[Pt]) -> (f32, f32) {
+/// How far around the document blobs are followed, as a scale of its
+/// outline about its centre.
+pub const MARGIN: f32 = 1.25;
+
+/// The largest saturated blob that reaches into the document's `quad`
+/// (followed out to [`MARGIN`] times the quad), as a share of the quad's
+/// pixels, and the share of saturated pixels inside the quad.
+pub fn glare(p: &Planes, quad: &[Pt; 4]) -> (f32, f32) {
+    let outer = crate::geometry::shrink(quad, MARGIN);
+    let poly = &outer[..];
     let (x0, y0, x1, y1) = bounds(poly, p.w, p.h);
     let (bw, bh) = (x1 - x0, y1 - y0);
     if bw == 0 || bh == 0 {
         return (0.0, 0.0);
     }
     let mut mask = vec![false; bw * bh];
+    let mut in_quad = vec![false; bw * bh];
     let mut inside = 0usize;
     let mut sat = 0usize;
     for j in 0..bh {
         for i in 0..bw {
             let (x, y) = (x0 + i, y0 + j);
-            if !inside_convex(poly, Pt { x: x as f32 + 0.5, y: y as f32 + 0.5 }) {
+            let c = Pt { x: x as f32 + 0.5, y: y as f32 + 0.5 };
+            if !inside_convex(poly, c) {
                 continue;
             }
-            inside += 1;
+            let own = inside_convex(quad, c);
             let k = y * p.w + x;
-            if p.r[k] >= SATURATED && p.g[k] >= SATURATED && p.b[k] >= SATURATED {
-                mask[j * bw + i] = true;
-                sat += 1;
+            let clipped = p.r[k] >= SATURATED && p.g[k] >= SATURATED && p.b[k] >= SATURATED;
+            mask[j * bw + i] = clipped;
+            in_quad[j * bw + i] = own;
+            if own {
+                inside += 1;
+                sat += clipped as usize;
             }
         }
     }
     if inside == 0 {
         return (0.0, 0.0);
     }
-    let (_, sizes) = components(&mask, bw, bh);
-    let largest = sizes.iter().skip(1).copied().max().unwrap_or(0);
+    let (labels, sizes) = components(&mask, bw, bh);
+    let mut reaches = vec![false; sizes.len()];
+    for (k, &l) in labels.iter().enumerate() {
+        if l != 0 && in_quad[k] {
+            reaches[l as usize] = true;
+        }
+    }
+    let largest = sizes.iter().enumerate().skip(1).filter(|(l, _)| reaches[*l]).map(|(_, &n)| n).max().unwrap_or(0);
     (largest as f32 / inside as f32, sat as f32 / inside as f32)
 }
 
@@ -76,6 +100,29 @@ mod tests {
             }
         });
         assert!(glare(&lit, &whole(100, 60)).0 > 0.1);
+    }
+
+    #[test]
+    fn a_streak_beside_the_located_piece_counts_and_a_white_table_does_not() {
+        // The quad frames the left part of a card; a clipped streak runs
+        // down just right of it and into it by a few pixels.
+        let streak = planes(200, 100, |x, _| if (118..140).contains(&x) { [255; 3] } else { [230, 232, 228] });
+        let quad = [Pt { x: 20., y: 20. }, Pt { x: 120., y: 20. }, Pt { x: 120., y: 80. }, Pt { x: 20., y: 80. }];
+        assert!(glare(&streak, &quad).0 > 0.1, "{:?}", glare(&streak, &quad));
+        // A clipped white table all around a card that is not clipped.
+        let table =
+            planes(
+                200,
+                100,
+                |x, y| {
+                    if (20..120).contains(&x) && (20..80).contains(&y) {
+                        [230, 232, 228]
+                    } else {
+                        [255; 3]
+                    }
+                },
+            );
+        assert_eq!(glare(&table, &quad).0, 0.0);
     }
 
     #[test]

@@ -243,8 +243,9 @@ const PATCHES: usize = 3;
 pub struct LiveDocument {
     planes: Planes,
     small: Planes,
-    patch: Vec<u8>,
+    patch: Planes,
     moire: [f32; PATCHES],
+    alias: [f32; PATCHES],
     frame: usize,
     pub thresholds: Thresholds,
 }
@@ -256,16 +257,8 @@ impl LiveDocument {
         self.planes.refill(frame);
         let moire = match patch {
             Some(p) if p.width() == PATCH && p.height() == PATCH => {
-                self.patch.clear();
-                let ch = p.format.channels();
-                self.patch.extend(p.data.chunks_exact(ch).map(|px| {
-                    if ch == 1 {
-                        px[0]
-                    } else {
-                        crate::frame::luma(px[0], px[1], px[2])
-                    }
-                }));
-                Moire::Patch(&self.patch, PATCH)
+                self.patch.refill(p);
+                Moire::Patch(&self.patch)
             }
             _ => Moire::Skip,
         };
@@ -278,7 +271,10 @@ impl LiveDocument {
         if patch.is_some() {
             self.moire[self.frame % PATCHES] = v.scores.moire;
             v.scores.moire = self.moire.iter().copied().fold(0.0, f32::max);
-            if v.scores.moire > self.thresholds.max_moire && !v.reasons.contains(&Reason::Screen) {
+            self.alias[self.frame % PATCHES] = v.scores.alias;
+            v.scores.alias = self.alias.iter().copied().fold(0.0, f32::max);
+            let screen = v.scores.moire > self.thresholds.max_moire || v.scores.alias > self.thresholds.max_alias;
+            if screen && !v.reasons.contains(&Reason::Screen) {
                 v.reasons.push(Reason::Screen);
                 v.accept = false;
             }

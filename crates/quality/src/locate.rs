@@ -126,7 +126,8 @@ pub fn components(mask: &[bool], w: usize, h: usize) -> (Vec<u32>, Vec<usize>) {
 /// What the locator saw, for the scores.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct LocateScores {
-    /// Which method found the document: "outline" or "regions".
+    /// Which method found the document: "outline", "outline_tiles" (a
+    /// small card, [`find_small`]) or "regions".
     pub method: &'static str,
     pub threshold: u8,
     pub candidates: usize,
@@ -184,8 +185,75 @@ fn from_outline(o: &OutlineQuad, w: usize, h: usize) -> Option<Located> {
 /// Find the document in a luma plane (any size; the analysis uses ~640 px).
 /// Its outline ([`crate::outline`]) first: four edged sides hold where the
 /// card merges with its surroundings in brightness; failing that, the
-/// largest, most rectangular bright region.
+/// largest, most rectangular bright region. When neither finds a whole card,
+/// a card too small to hold its own among the frame's lines is looked for
+/// tile by tile ([`find_small`]), so the shopper hears "closer" rather than
+/// "no document". This is the still's locator; the live loop uses
+/// [`locate_live`].
 pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
+    let (found, mut scores) = locate_frame(y, w, h);
+    let whole = found.as_ref().is_some_and(|l| l.border_contact == 0.0);
+    // Only where the frame shows no edged outline at all: beside a card's
+    // outline, even a cut or a wrongly framed one, a small outline is most
+    // likely printed on that card (its portrait, a box) or a brick of the
+    // table. A bright region, though, may be a cup or a page around the
+    // card.
+    if !whole && scores.method != "outline" {
+        if let Some(small) = find_small(y, w, h) {
+            scores.method = "outline_tiles";
+            return (Some(small), scores);
+        }
+    }
+    (found, scores)
+}
+
+/// Largest share of the frame's long side at which a card counts as small
+/// for the tiled search: a larger card holds its own in the whole frame's
+/// search, and a tile (half the frame) could not hold it whole anyway.
+const SMALL_COVERAGE: f32 = 0.4;
+
+/// A small whole card, found by running the outline search on overlapping
+/// tiles of half the frame's width and height (a 3 x 3 grid, half a tile
+/// apart). In the whole frame, a card a sixth of its width has sides of a
+/// few dozen votes, outnumbered by the lines of a cup, a saucer or a page of
+/// text; in a tile the same card is large and its lines are among the
+/// strongest. The best whole card by outline support, among those under
+/// [`SMALL_COVERAGE`] of the frame and clear of the tile's borders.
+pub fn find_small(y: &[u8], w: usize, h: usize) -> Option<Located> {
+    let (tw, th) = (w / 2, h / 2);
+    if tw < 32 || th < 32 {
+        return None;
+    }
+    let mut best: Option<(f32, Located)> = None;
+    let mut tile = vec![0u8; tw * th];
+    for ty in 0..3 {
+        for tx in 0..3 {
+            let (x0, y0) = ((w - tw) * tx / 2, (h - th) * ty / 2);
+            for r in 0..th {
+                tile[r * tw..(r + 1) * tw].copy_from_slice(&y[(y0 + r) * w + x0..(y0 + r) * w + x0 + tw]);
+            }
+            for o in outline::find(&tile, tw, th) {
+                if o.border_share > 0.0 {
+                    continue;
+                }
+                let moved =
+                    OutlineQuad { quad: o.quad.map(|p| Pt { x: p.x + x0 as f32, y: p.y + y0 as f32 }), ..o.clone() };
+                let Some(l) = from_outline(&moved, w, h) else { continue };
+                if l.coverage >= SMALL_COVERAGE {
+                    continue;
+                }
+                if best.as_ref().is_none_or(|(s, _)| o.support > *s) {
+                    best = Some((o.support, l));
+                }
+            }
+        }
+    }
+    best.map(|(_, l)| l)
+}
+
+/// [`locate`] without the tiled search: the outline of the whole frame,
+/// then the regions.
+fn locate_frame(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
     let mut scores = LocateScores::default();
     let outlined = outline::find(y, w, h).first().and_then(|o| from_outline(o, w, h));
     let found = search(y, w, h, &mut scores);
@@ -236,7 +304,7 @@ pub fn locate_live(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScor
             l.clutter = outline::content(y, w, h, &l.quad);
             (Some(l), scores)
         }
-        None => locate(y, w, h),
+        None => locate_frame(y, w, h),
     }
 }
 

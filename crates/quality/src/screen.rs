@@ -14,6 +14,18 @@
 //! a striped cloth is periodic in one direction only: the score is the
 //! strongest peak in a second direction (at least [`MIN_SPREAD`] from the
 //! strongest one), over a few patches.
+//!
+//! The second, independent sign is colour aliasing ([`colour_alias`]): a
+//! display's red, green and blue sub-pixels sit side by side, and imaged
+//! onto the camera's own Bayer mosaic they beat into fine rainbow fringes,
+//! chroma that oscillates from pixel to pixel where the luminance is flat
+//! (the colour moiré of recaptured images: T. Thongkamwitoon et al., "An
+//! image recapture detection algorithm based on learning dictionaries of
+//! edge profiles", IEEE TIFS 2015; H. Cao & A. C. Kot, "Identification of
+//! recaptured photographs on LCD screens", ICASSP 2010, which uses colour
+//! moiré as one of its features). Print has colour only where it has ink,
+//! so its fine chroma follows its luminance edges; paper, card stock, the
+//! colour noise of a sensor and JPEG's subsampled chroma carry almost none.
 
 use crate::fft::power2d;
 use crate::geometry::Pt;
@@ -145,6 +157,76 @@ pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
     best
 }
 
+/// Least luminance deviation (levels, from the 5x5 mean) at which a pixel
+/// counts as part of an edge: print, where chroma follows the ink.
+const FLAT_LUMA: f32 = 4.0;
+
+/// Colour aliasing: the upper quartile of the squared chroma (B - Y and
+/// R - Y, deviation from the 5x5 mean) over the pixels whose luminance is
+/// locally flat (within [`FLAT_LUMA`] of its 5x5 mean), in square patches
+/// (side [`N`], or the largest power of two that fits) at `centres`; the
+/// strongest patch. A quartile, not the mean: aliasing covers the whole
+/// patch, while the colour that JPEG's subsampled chroma bleeds beside
+/// large coloured print (a red "SPECIMEN") covers a few pixels and would
+/// dominate a mean. Camera frames of cards, paper and tables stay under
+/// ~2, photographs of screens from ~11 up to ~1,500.
+pub fn colour_alias(r: &[u8], g: &[u8], b: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
+    if [r.len(), g.len(), b.len()].iter().any(|&l| l < w * h) {
+        return 0.0;
+    }
+    let mut n = N;
+    while n > 32 && (n > w || n > h) {
+        n /= 2;
+    }
+    if n > w || n > h {
+        return 0.0;
+    }
+    let m = n + 4;
+    // Summed-area tables (with a 2-px clamped margin) of Y, B - Y, R - Y.
+    let mut sat = [vec![0f64; (m + 1) * (m + 1)], vec![0f64; (m + 1) * (m + 1)], vec![0f64; (m + 1) * (m + 1)]];
+    let mut best = 0f32;
+    let mut values: Vec<f32> = Vec::with_capacity(n * n);
+    for c in centres {
+        let x0 = (c.x as isize - (n / 2) as isize).clamp(0, (w - n) as isize) as usize;
+        let y0 = (c.y as isize - (n / 2) as isize).clamp(0, (h - n) as isize) as usize;
+        let at = |i: usize, j: usize| {
+            let sy = (y0 as isize + j as isize - 2).clamp(0, h as isize - 1) as usize;
+            let sx = (x0 as isize + i as isize - 2).clamp(0, w as isize - 1) as usize;
+            let k = sy * w + sx;
+            let yv = 0.299 * r[k] as f32 + 0.587 * g[k] as f32 + 0.114 * b[k] as f32;
+            [yv, b[k] as f32 - yv, r[k] as f32 - yv]
+        };
+        for j in 0..m {
+            let mut row = [0f64; 3];
+            for i in 0..m {
+                let v = at(i, j);
+                for p in 0..3 {
+                    row[p] += v[p] as f64;
+                    sat[p][(j + 1) * (m + 1) + i + 1] = sat[p][j * (m + 1) + i + 1] + row[p];
+                }
+            }
+        }
+        values.clear();
+        for j in 0..n {
+            for i in 0..n {
+                let (a, bb) = (j * (m + 1) + i, (j + 5) * (m + 1) + i);
+                let mean = |p: usize| ((sat[p][bb + 5] + sat[p][a] - sat[p][a + 5] - sat[p][bb]) / 25.0) as f32;
+                let v = at(i + 2, j + 2);
+                if (v[0] - mean(0)).abs() < FLAT_LUMA {
+                    let (cb, cr) = (v[1] - mean(1), v[2] - mean(2));
+                    values.push(cb * cb + cr * cr);
+                }
+            }
+        }
+        // Too few flat pixels (a patch of dense print) say nothing.
+        if values.len() >= n * n / 16 {
+            let k = values.len() * 3 / 4;
+            best = best.max(*values.select_nth_unstable_by(k, f32::total_cmp).1);
+        }
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +271,37 @@ mod tests {
         let (a, b) = (moire_peak(&plain, w, h, &c), moire_peak(&grid, w, h, &c));
         assert!(a < 100.0, "noise {a}");
         assert!(b > 10.0 * a, "grid {b} vs noise {a}");
+    }
+
+    #[test]
+    fn sub_pixel_fringes_alias_and_print_does_not() {
+        let (w, h) = (300, 300);
+        let mut seed = 5;
+        // Print: dark strokes on light stock, coloured ink along the strokes
+        // (chroma follows the luminance), sensor noise everywhere.
+        let mut print = (vec![0u8; w * h], vec![0u8; w * h], vec![0u8; w * h]);
+        // A screen: flat luminance, red and blue beating in antiphase with
+        // a period of a few pixels, as the sub-pixels alias.
+        let mut screen = print.clone();
+        for i in 0..w * h {
+            let (x, y) = (i % w, i / w);
+            let n = 6.0 * noise(&mut seed) - 3.0;
+            let ink = (x / 7 + y / 11) % 3 == 0;
+            let (r, g, b) = if ink { (60.0, 40.0, 140.0) } else { (225.0, 222.0, 215.0) };
+            print.0[i] = (r + n) as u8;
+            print.1[i] = (g + n) as u8;
+            print.2[i] = (b + n) as u8;
+            let phase = (x as f32 * 2.0 * std::f32::consts::PI / 3.3 + y as f32 * 0.7).sin() * 18.0;
+            screen.0[i] = (150.0 + phase + n) as u8;
+            screen.1[i] = (150.0 - 0.3 * phase + n) as u8;
+            screen.2[i] = (150.0 - phase + n) as u8;
+        }
+        let c = [Pt { x: 150.0, y: 150.0 }];
+        let p = colour_alias(&print.0, &print.1, &print.2, w, h, &c);
+        let s = colour_alias(&screen.0, &screen.1, &screen.2, w, h, &c);
+        assert!(p < 3.0, "print {p}");
+        assert!(s > 10.0 * p.max(0.5), "screen {s} vs print {p}");
+        let gray = vec![128u8; w * h];
+        assert_eq!(colour_alias(&gray, &gray, &gray, w, h, &c), 0.0);
     }
 }

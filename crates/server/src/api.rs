@@ -322,6 +322,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/sessions/{id}/complete", post(complete))
         .route("/api/sessions/{id}/cancel", post(cancel))
         .route("/test/clock", post(test_clock))
+        // A declared length over the limit is refused before any of the
+        // body is read (413 at once, not after 10 MB of a shopper's data
+        // plan); a body without one is cut off at the limit as it streams.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_PART_BYTES))
         .layer(DefaultBodyLimit::max(MAX_PART_BYTES))
         .with_state(state)
 }

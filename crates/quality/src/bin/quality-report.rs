@@ -81,6 +81,7 @@ fn checks() -> Vec<Check> {
         c("too_small", "document", "coverage", ("too_small", &[][..]), "good", false, false, t.min_coverage),
         c("cut_off", "document", "hidden", ("cut_off", &[][..]), "good", true, false, t.max_hidden),
         c("screen", "document", "moire", ("screen", &[][..]), "good", true, true, t.max_moire),
+        c("screen_colour", "document", "alias", ("screen", &[][..]), "good", true, true, t.max_alias),
         c("screenshot", "document", "flat", ("screenshot", &[][..]), "good", true, false, t.max_flat),
         c("photocopy", "document", "colour", ("photocopy", &[][..]), "good", false, true, t.min_colour),
         c(
