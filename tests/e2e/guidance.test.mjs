@@ -16,7 +16,7 @@ before(async () => {
 });
 after(async () => {
   for (const b of browsers) await b.close();
-  server?.stop();
+  await server?.stop();
 });
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -213,5 +213,15 @@ test("a good selfie is captured with no click", async () => {
   await toSelfie(o);
   await at(o.frame, "review_selfie", 20000);
   assert.equal(await o.frame.locator(".reasons").count(), 0, "the still passes the same checks");
+  await o.close();
+});
+
+test("a selfie from a landscape webcam is captured as a portrait one is, and passes the review", async () => {
+  // 1280x720, the face at arm's length: about a quarter of the frame's width.
+  const o = await open("selfie_landscape_000.jpg");
+  await toSelfie(o);
+  await at(o.frame, "review_selfie", 20000);
+  assert.equal(await o.frame.locator(".reasons").count(), 0, "the still passes the same checks");
+  await shot(o.page, "guidance-selfie-landscape");
   await o.close();
 });

@@ -37,35 +37,53 @@ export function clip(fixture, fps = 15, shake = 1.5) {
   return out;
 }
 
-/** Start the reference server with a fresh data directory and a test clock. */
+/** Start the reference server with a fresh data directory and a test clock.
+ * The previous file's server may still be letting go of the ports (it was
+ * sent SIGTERM as that file ended): a start that fails on a port in use is
+ * tried again for a few seconds. `stop()` resolves once the process exited. */
 export async function startServer() {
   const data = mkdtempSync(join(tmpdir(), "idcapture-e2e-"));
-  const proc = spawn(join(ROOT, "target/release/idcapture-server"), [], {
-    env: {
-      ...process.env,
-      IDCAPTURE_DATA: data,
-      IDCAPTURE_APP: join(ROOT, "dist"),
-      IDCAPTURE_CAPTURE_ADDR: `127.0.0.1:${CAPTURE_PORT}`,
-      IDCAPTURE_DEMO_ADDR: `127.0.0.1:${DEMO_PORT}`,
-      IDCAPTURE_CAPTURE_ORIGIN: CAPTURE,
-      IDCAPTURE_DEMO_ORIGIN: DEMO,
-      IDCAPTURE_TEST_CLOCK: "1",
-      RUST_LOG: "warn",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  let exited = false;
-  proc.on("exit", () => (exited = true));
-  for (let i = 0; i < 100; i++) {
-    if (exited) throw new Error("server exited at start (port in use?)");
-    try {
-      const r = await fetch(`${DEMO}/demo/config`);
-      if (r.ok) return { proc, data, stop: () => proc.kill("SIGTERM") };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const proc = spawn(join(ROOT, "target/release/idcapture-server"), [], {
+      env: {
+        ...process.env,
+        IDCAPTURE_DATA: data,
+        IDCAPTURE_APP: join(ROOT, "dist"),
+        IDCAPTURE_CAPTURE_ADDR: `127.0.0.1:${CAPTURE_PORT}`,
+        IDCAPTURE_DEMO_ADDR: `127.0.0.1:${DEMO_PORT}`,
+        IDCAPTURE_CAPTURE_ORIGIN: CAPTURE,
+        IDCAPTURE_DEMO_ORIGIN: DEMO,
+        IDCAPTURE_TEST_CLOCK: "1",
+        RUST_LOG: "warn",
+      },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    let exited = false;
+    const gone = new Promise((r) => proc.on("exit", () => ((exited = true), r())));
+    // SIGTERM, then SIGKILL if the process is still there after 5 s.
+    const stop = () => {
+      if (exited) return Promise.resolve();
+      proc.kill("SIGTERM");
+      const kill = setTimeout(() => proc.kill("SIGKILL"), 5000);
+      return gone.then(() => clearTimeout(kill));
+    };
+    for (let i = 0; i < 100 && !exited; i++) {
+      try {
+        const r = await fetch(`${DEMO}/demo/config`);
+        // Answered by this process, not by the previous file's server
+        // still on the port: it is alive a moment later.
+        await new Promise((r) => setTimeout(r, 50));
+        if (r.ok && !exited) return { proc, data, stop };
+      } catch {}
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!exited) {
+      await stop();
+      throw new Error("server did not start");
+    }
+    await new Promise((r) => setTimeout(r, 200));
   }
-  proc.kill("SIGTERM");
-  throw new Error("server did not start");
+  throw new Error("server exited at start 30 times (ports in use?)");
 }
 
 /** Launch Debian's Chromium with a fake camera fed from `y4m` (or none). */
@@ -134,7 +152,7 @@ export function suite({ fixture = "doc_good_001.jpg", noCamera = false } = {}) {
   after(async () => {
     await env.browser?.close();
     await env.noCamBrowser?.close();
-    env.server?.stop();
+    await env.server?.stop();
   });
   return env;
 }

@@ -87,8 +87,9 @@ impl Default for Thresholds {
             // largest lattice score of a good document (2,611, a card on
             // bricks; the cost rule alone would put it at 2,707).
             max_moire: 5222.0,
-            // Good documents up to 1.33, screens from 40.6.
-            max_alias: 7.33,
+            // Calibration half: good documents up to 1.69, screens from 99.8;
+            // the geometric middle (the whole set: 2.56 and 52.5).
+            max_alias: 12.97,
             max_straight_run: 0.4,
             // Camera frames up to 11.9 %, screenshots from 66.8 %.
             max_flat: 39.3,
@@ -99,6 +100,20 @@ impl Default for Thresholds {
             // Good documents up to 0.15, pages of text from 0.32.
             max_content: 0.234,
         }
+    }
+}
+
+impl Thresholds {
+    /// A screen: either sign alone past its threshold, or both past half of
+    /// theirs. The lattice and the colour aliasing are two independent
+    /// marks of the same pixel grid; a screen seen small or far shows each
+    /// faintly (the first set's weakest reads 9 and ~7,000 on the still, and
+    /// a live patch sees less), while a good document's faint lattice (a
+    /// card on bricks, 2,611) comes with no colour aliasing (under 2.6).
+    pub fn is_screen(&self, moire: f32, alias: f32) -> bool {
+        moire > self.max_moire
+            || alias > self.max_alias
+            || (moire > self.max_moire / 2.0 && alias > self.max_alias / 2.0)
     }
 }
 
@@ -317,7 +332,7 @@ pub(crate) fn judge(full: &Planes, small: &Planes, moire: Moire<'_>, still: bool
     if s.brightness < t.min_brightness {
         reasons.push(Reason::TooDark);
     }
-    if s.moire > t.max_moire || s.alias > t.max_alias {
+    if t.is_screen(s.moire, s.alias) {
         reasons.push(Reason::Screen);
     }
     if s.straight_run > t.max_straight_run || s.flat > t.max_flat {

@@ -25,11 +25,19 @@ pub const SATURATED: u8 = 250;
 /// outline about its centre.
 pub const MARGIN: f32 = 1.25;
 
+/// How far in a blob must reach: the quad drawn in by 3 % about its centre,
+/// clear of its rounded corners (the quad's corners are where its sides
+/// cross, outside a card's rounded ones) and of a pixel's error along a
+/// side, so a clipped white table that only borders the card is not glare.
+pub const REACH: f32 = 0.97;
+
 /// The largest saturated blob that reaches into the document's `quad`
-/// (followed out to [`MARGIN`] times the quad), as a share of the quad's
-/// pixels, and the share of saturated pixels inside the quad.
+/// (drawn in to [`REACH`]; followed out to [`MARGIN`] times the quad), as a
+/// share of the quad's pixels, and the share of saturated pixels inside it.
 pub fn glare(p: &Planes, quad: &[Pt; 4]) -> (f32, f32) {
-    let outer = crate::geometry::shrink(quad, MARGIN);
+    let inner = crate::geometry::shrink(quad, REACH);
+    let quad = &inner;
+    let outer = crate::geometry::shrink(quad, MARGIN / REACH);
     let poly = &outer[..];
     let (x0, y0, x1, y1) = bounds(poly, p.w, p.h);
     let (bw, bh) = (x1 - x0, y1 - y0);
@@ -105,8 +113,8 @@ mod tests {
     #[test]
     fn a_streak_beside_the_located_piece_counts_and_a_white_table_does_not() {
         // The quad frames the left part of a card; a clipped streak runs
-        // down just right of it and into it by a few pixels.
-        let streak = planes(200, 100, |x, _| if (118..140).contains(&x) { [255; 3] } else { [230, 232, 228] });
+        // down along its right side and into it by a few pixels.
+        let streak = planes(200, 100, |x, _| if (114..140).contains(&x) { [255; 3] } else { [230, 232, 228] });
         let quad = [Pt { x: 20., y: 20. }, Pt { x: 120., y: 20. }, Pt { x: 120., y: 80. }, Pt { x: 20., y: 80. }];
         assert!(glare(&streak, &quad).0 > 0.1, "{:?}", glare(&streak, &quad));
         // A clipped white table all around a card that is not clipped.

@@ -63,6 +63,9 @@ pub const STEADY: f32 = 0.02;
 /// to real motion (frame to frame, at 25 analyses per second, it would read
 /// as motion).
 pub const MOTION_WINDOW_MS: (f64, f64) = (150.0, 400.0);
+/// The face detector's size step between pyramid levels (its scale factor
+/// is 0.8, see [`crate::selfie`]), with a margin for rounding.
+const FACE_SIZE_STEP: f32 = 1.3;
 /// Places remembered for the motion measure.
 const HISTORY: usize = 16;
 /// Motion measures whose median decides "steady": a face box moves by the
@@ -169,6 +172,11 @@ pub struct Anchor {
     pub x: f32,
     pub y: f32,
     pub size: f32,
+    /// The size comes in the detector's scale steps (a face: its pyramid
+    /// steps by 1/0.8 between scales while nothing moves), so a change of
+    /// size counts as motion only beyond one step; a document's outline is
+    /// measured finely.
+    pub stepped_size: bool,
 }
 
 /// What one live frame showed.
@@ -273,7 +281,7 @@ impl LiveDocument {
             v.scores.moire = self.moire.iter().copied().fold(0.0, f32::max);
             self.alias[self.frame % PATCHES] = v.scores.alias;
             v.scores.alias = self.alias.iter().copied().fold(0.0, f32::max);
-            let screen = v.scores.moire > self.thresholds.max_moire || v.scores.alias > self.thresholds.max_alias;
+            let screen = self.thresholds.is_screen(v.scores.moire, v.scores.alias);
             if screen && !v.reasons.contains(&Reason::Screen) {
                 v.reasons.push(Reason::Screen);
                 v.accept = false;
@@ -296,6 +304,7 @@ fn anchor_of(q: &[Pt; 4], long: f32) -> Anchor {
         x: q.iter().map(|p| p.x).sum::<f32>() / 4.0 / long,
         y: q.iter().map(|p| p.y).sum::<f32>() / 4.0 / long,
         size: d(q[0], q[1]).max(d(q[1], q[2])) / long,
+        stepped_size: false,
     }
 }
 
@@ -327,6 +336,7 @@ impl LiveSelfie {
             x: (f.x + f.w / 2.0) / long,
             y: (f.y + f.h / 2.0) / long,
             size: f.w / long,
+            stepped_size: true,
         });
         (Look { cues: selfie_cues(&v), anchor, next_patch: None }, v)
     }
@@ -405,7 +415,15 @@ impl Coach {
             for (t, a) in &self.history[..self.len] {
                 let age = now - t;
                 if (MOTION_WINDOW_MS.0..=MOTION_WINDOW_MS.1).contains(&age) {
-                    let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt() + (a.size - b.size).abs();
+                    let size = if b.stepped_size {
+                        // Beyond one pyramid step only: a face coming
+                        // closer after "closer" still reads as moving.
+                        let ratio = (a.size.max(1e-6) / b.size).ln().abs();
+                        b.size * (ratio - FACE_SIZE_STEP.ln()).max(0.0)
+                    } else {
+                        (a.size - b.size).abs()
+                    };
+                    let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt() + size;
                     rates[n] = d / b.size * (100.0 / age) as f32;
                     n += 1;
                 }
@@ -528,7 +546,7 @@ mod tests {
         for &q in cues {
             c.insert(q);
         }
-        Look { cues: c, anchor: Some(Anchor { x, y: 0.3, size: 0.6 }), next_patch: None }
+        Look { cues: c, anchor: Some(Anchor { x, y: 0.3, size: 0.6, stepped_size: false }), next_patch: None }
     }
 
     /// Frames every 66 ms (15 analysed per second) from `t0`.
@@ -575,6 +593,35 @@ mod tests {
         let out = run(&mut coach, 0.0, 60, |i| look(&[], 0.2 + 0.018 * (i % 20) as f32));
         assert!(out.iter().all(|a| !a.capture));
         assert!(out.iter().skip(20).all(|a| a.cue == Some(Cue::HoldStill)), "{:?}", out.last());
+    }
+
+    #[test]
+    fn a_face_box_stepping_between_detector_scales_is_steady_and_a_card_doing_so_is_not() {
+        // The same centre, the size jumping 20 % every other frame: a face
+        // detector's pyramid does this while nothing moves.
+        let stepping = |stepped: bool| {
+            move |i: usize| {
+                let mut l = look(&[], 0.4);
+                let a = l.anchor.as_mut().unwrap();
+                a.size = if i.is_multiple_of(2) { 0.25 } else { 0.3 };
+                a.stepped_size = stepped;
+                l
+            }
+        };
+        let face = run(&mut Coach::default(), 0.0, 30, stepping(true));
+        assert!(face.iter().any(|a| a.capture), "{:?}", face.last());
+        let card = run(&mut Coach::default(), 0.0, 30, stepping(false));
+        assert!(card.iter().all(|a| !a.capture), "{:?}", card.last());
+        // A face coming closer by more than a detector step per 150 ms (15 %
+        // per 66-ms frame), its centre still: motion.
+        let closer = run(&mut Coach::default(), 0.0, 30, |i| {
+            let mut l = look(&[], 0.4);
+            let a = l.anchor.as_mut().unwrap();
+            a.size = 0.05 * 1.15f32.powi(i as i32);
+            a.stepped_size = true;
+            l
+        });
+        assert!(closer.iter().all(|a| !a.capture), "{:?}", closer.last());
     }
 
     #[test]

@@ -131,6 +131,8 @@ pub struct LocateScores {
     pub method: &'static str,
     pub threshold: u8,
     pub candidates: usize,
+    /// The whole frame's outline search found a quad (kept or not).
+    pub outline_found: bool,
 }
 
 fn search(y: &[u8], w: usize, h: usize, scores: &mut LocateScores) -> Vec<(f32, Located)> {
@@ -193,12 +195,12 @@ fn from_outline(o: &OutlineQuad, w: usize, h: usize) -> Option<Located> {
 pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
     let (found, mut scores) = locate_frame(y, w, h);
     let whole = found.as_ref().is_some_and(|l| l.border_contact == 0.0);
-    // Only where the frame shows no edged outline at all: beside a card's
-    // outline, even a cut or a wrongly framed one, a small outline is most
-    // likely printed on that card (its portrait, a box) or a brick of the
-    // table. A bright region, though, may be a cup or a page around the
-    // card.
-    if !whole && scores.method != "outline" {
+    // Only where the whole frame's outline search found nothing at all:
+    // beside a card's outline, even a cut or a wrongly framed one, a small
+    // outline is most likely printed on that card (its portrait, a box) or
+    // a brick of the table. A bright region that runs off the frame, though,
+    // may be a cup or a page around the card.
+    if !whole && !scores.outline_found {
         if let Some(small) = find_small(y, w, h) {
             scores.method = "outline_tiles";
             return (Some(small), scores);
@@ -217,8 +219,11 @@ const SMALL_COVERAGE: f32 = 0.4;
 /// apart). In the whole frame, a card a sixth of its width has sides of a
 /// few dozen votes, outnumbered by the lines of a cup, a saucer or a page of
 /// text; in a tile the same card is large and its lines are among the
-/// strongest. The best whole card by outline support, among those under
-/// [`SMALL_COVERAGE`] of the frame and clear of the tile's borders.
+/// strongest. Each tile's best quad when it is whole in the tile and under
+/// [`SMALL_COVERAGE`] of the frame; among tiles, the one with the longest
+/// supported outline (support times perimeter). Stills only: nine outline
+/// searches are too many for the live loop, which asks for the document
+/// until it is close enough for the whole frame's search.
 pub fn find_small(y: &[u8], w: usize, h: usize) -> Option<Located> {
     let (tw, th) = (w / 2, h / 2);
     if tw < 32 || th < 32 {
@@ -256,6 +261,7 @@ pub fn find_small(y: &[u8], w: usize, h: usize) -> Option<Located> {
 fn locate_frame(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
     let mut scores = LocateScores::default();
     let outlined = outline::find(y, w, h).first().and_then(|o| from_outline(o, w, h));
+    scores.outline_found = outlined.is_some();
     let found = search(y, w, h, &mut scores);
     let region = found.into_iter().max_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, l)| l);
     let pick = match (outlined, region) {

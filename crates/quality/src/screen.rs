@@ -157,19 +157,27 @@ pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
     best
 }
 
-/// Least luminance deviation (levels, from the 5x5 mean) at which a pixel
-/// counts as part of an edge: print, where chroma follows the ink.
-const FLAT_LUMA: f32 = 4.0;
+/// Least luminance deviation (levels, of the band-pass below) at which a
+/// pixel counts as part of an edge: print, where chroma follows the ink.
+const FLAT_LUMA: i32 = 4;
+/// The band: the 3x3 mean less the 9x9 mean. Fringes a few pixels to a few
+/// tens of pixels apart pass; the colour noise of single pixels (a sensor's,
+/// independent in each channel) is averaged down ninefold by the 3x3 mean,
+/// and lighting and large shapes are removed by the 9x9 one.
+const INNER: usize = 3;
+const OUTER: usize = 9;
 
-/// Colour aliasing: the upper quartile of the squared chroma (B - Y and
-/// R - Y, deviation from the 5x5 mean) over the pixels whose luminance is
-/// locally flat (within [`FLAT_LUMA`] of its 5x5 mean), in square patches
-/// (side [`N`], or the largest power of two that fits) at `centres`; the
-/// strongest patch. A quartile, not the mean: aliasing covers the whole
-/// patch, while the colour that JPEG's subsampled chroma bleeds beside
-/// large coloured print (a red "SPECIMEN") covers a few pixels and would
-/// dominate a mean. Camera frames of cards, paper and tables stay under
-/// ~2, photographs of screens from ~11 up to ~1,500.
+/// Colour aliasing: the upper quartile of the squared band-passed chroma
+/// (B - Y and R - Y, [`INNER`]x[`INNER`] mean less [`OUTER`]x[`OUTER`] mean)
+/// over the pixels whose band-passed luminance is flat (under
+/// [`FLAT_LUMA`]), in square patches (side [`N`], or the largest power of
+/// two that fits) at `centres`; the strongest patch. A quartile, not the
+/// mean: aliasing covers the whole patch, while the colour that JPEG's
+/// subsampled chroma bleeds beside large coloured print (a red "SPECIMEN")
+/// covers a few pixels and would dominate a mean. On the labelled sets,
+/// camera frames of cards, paper and tables stay under 2.6 (under 4 with
+/// sensor colour noise of 2 levels added to each channel, under 8 with 4),
+/// photographs of screens read from 9 up to ~3,000.
 pub fn colour_alias(r: &[u8], g: &[u8], b: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
     if [r.len(), g.len(), b.len()].iter().any(|&l| l < w * h) {
         return 0.0;
@@ -181,47 +189,54 @@ pub fn colour_alias(r: &[u8], g: &[u8], b: &[u8], w: usize, h: usize, centres: &
     if n > w || n > h {
         return 0.0;
     }
-    let m = n + 4;
-    // Summed-area tables (with a 2-px clamped margin) of Y, B - Y, R - Y.
-    let mut sat = [vec![0f64; (m + 1) * (m + 1)], vec![0f64; (m + 1) * (m + 1)], vec![0f64; (m + 1) * (m + 1)]];
+    let pad = OUTER / 2;
+    let m = n + 2 * pad;
+    // Summed-area tables (with a clamped margin) of Y, B - Y, R - Y, in
+    // integers: exact, and 265^2 x 255 fits an i32.
+    let mut sat = [vec![0i32; (m + 1) * (m + 1)], vec![0i32; (m + 1) * (m + 1)], vec![0i32; (m + 1) * (m + 1)]];
+    let mut values: Vec<i32> = Vec::with_capacity(n * n);
     let mut best = 0f32;
-    let mut values: Vec<f32> = Vec::with_capacity(n * n);
     for c in centres {
         let x0 = (c.x as isize - (n / 2) as isize).clamp(0, (w - n) as isize) as usize;
         let y0 = (c.y as isize - (n / 2) as isize).clamp(0, (h - n) as isize) as usize;
-        let at = |i: usize, j: usize| {
-            let sy = (y0 as isize + j as isize - 2).clamp(0, h as isize - 1) as usize;
-            let sx = (x0 as isize + i as isize - 2).clamp(0, w as isize - 1) as usize;
-            let k = sy * w + sx;
-            let yv = 0.299 * r[k] as f32 + 0.587 * g[k] as f32 + 0.114 * b[k] as f32;
-            [yv, b[k] as f32 - yv, r[k] as f32 - yv]
-        };
         for j in 0..m {
-            let mut row = [0f64; 3];
+            let sy = (y0 as isize + j as isize - pad as isize).clamp(0, h as isize - 1) as usize;
+            let mut row = [0i32; 3];
             for i in 0..m {
-                let v = at(i, j);
+                let sx = (x0 as isize + i as isize - pad as isize).clamp(0, w as isize - 1) as usize;
+                let k = sy * w + sx;
+                let y = crate::frame::luma(r[k], g[k], b[k]) as i32;
+                let v = [y, b[k] as i32 - y, r[k] as i32 - y];
                 for p in 0..3 {
-                    row[p] += v[p] as f64;
+                    row[p] += v[p];
                     sat[p][(j + 1) * (m + 1) + i + 1] = sat[p][j * (m + 1) + i + 1] + row[p];
                 }
             }
         }
+        // Sum over the k x k box centred on patch pixel (i, j).
+        let boxed = |p: usize, i: usize, j: usize, k: usize| {
+            let (x, y) = (i + pad - k / 2, j + pad - k / 2);
+            let (a, bb) = (y * (m + 1) + x, (y + k) * (m + 1) + x);
+            sat[p][bb + k] + sat[p][a] - sat[p][a + k] - sat[p][bb]
+        };
+        let (ki, ko) = ((INNER * INNER) as i32, (OUTER * OUTER) as i32);
+        // Band-passed value times 81 x 9 (integers throughout).
+        let band = |p: usize, i: usize, j: usize| boxed(p, i, j, INNER) * ko - boxed(p, i, j, OUTER) * ki;
+        let scale = ki * ko;
         values.clear();
         for j in 0..n {
             for i in 0..n {
-                let (a, bb) = (j * (m + 1) + i, (j + 5) * (m + 1) + i);
-                let mean = |p: usize| ((sat[p][bb + 5] + sat[p][a] - sat[p][a + 5] - sat[p][bb]) / 25.0) as f32;
-                let v = at(i + 2, j + 2);
-                if (v[0] - mean(0)).abs() < FLAT_LUMA {
-                    let (cb, cr) = (v[1] - mean(1), v[2] - mean(2));
-                    values.push(cb * cb + cr * cr);
+                if band(0, i, j).abs() < FLAT_LUMA * scale {
+                    let (cb, cr) = (band(1, i, j) as i64, band(2, i, j) as i64);
+                    let e = (cb * cb + cr * cr) / (scale as i64 * scale as i64 / 16);
+                    values.push(e.min(i32::MAX as i64) as i32);
                 }
             }
         }
         // Too few flat pixels (a patch of dense print) say nothing.
         if values.len() >= n * n / 16 {
             let k = values.len() * 3 / 4;
-            best = best.max(*values.select_nth_unstable_by(k, f32::total_cmp).1);
+            best = best.max(*values.select_nth_unstable(k).1 as f32 / 16.0);
         }
     }
     best
@@ -280,21 +295,23 @@ mod tests {
         // Print: dark strokes on light stock, coloured ink along the strokes
         // (chroma follows the luminance), sensor noise everywhere.
         let mut print = (vec![0u8; w * h], vec![0u8; w * h], vec![0u8; w * h]);
-        // A screen: flat luminance, red and blue beating in antiphase with
-        // a period of a few pixels, as the sub-pixels alias.
+        // A screen: flat luminance, red and blue beating in antiphase in
+        // fringes about 9 px apart, as the sub-pixels alias against the
+        // camera's mosaic.
         let mut screen = print.clone();
         for i in 0..w * h {
             let (x, y) = (i % w, i / w);
-            let n = 6.0 * noise(&mut seed) - 3.0;
+            // Sensor noise of its own in each channel (colour noise).
+            let mut n = || 6.0 * noise(&mut seed) - 3.0;
             let ink = (x / 7 + y / 11) % 3 == 0;
             let (r, g, b) = if ink { (60.0, 40.0, 140.0) } else { (225.0, 222.0, 215.0) };
-            print.0[i] = (r + n) as u8;
-            print.1[i] = (g + n) as u8;
-            print.2[i] = (b + n) as u8;
-            let phase = (x as f32 * 2.0 * std::f32::consts::PI / 3.3 + y as f32 * 0.7).sin() * 18.0;
-            screen.0[i] = (150.0 + phase + n) as u8;
-            screen.1[i] = (150.0 - 0.3 * phase + n) as u8;
-            screen.2[i] = (150.0 - phase + n) as u8;
+            print.0[i] = (r + n()) as u8;
+            print.1[i] = (g + n()) as u8;
+            print.2[i] = (b + n()) as u8;
+            let phase = (x as f32 * 2.0 * std::f32::consts::PI / 9.0 + y as f32 * 0.2).sin() * 18.0;
+            screen.0[i] = (150.0 + phase + n()) as u8;
+            screen.1[i] = (150.0 - 0.3 * phase + n()) as u8;
+            screen.2[i] = (150.0 - phase + n()) as u8;
         }
         let c = [Pt { x: 150.0, y: 150.0 }];
         let p = colour_alias(&print.0, &print.1, &print.2, w, h, &c);

@@ -102,9 +102,9 @@ fn a_blurred_card_says_blur_and_never_shoots() {
 
 #[test]
 fn a_screen_recapture_asks_for_the_original_and_never_shoots() {
-    // The weakest screen of the labelled set (peak 7,170 on the still for a
-    // threshold of 6,000): with per-frame noise the grid shows on some
-    // frames only; once seen, the message stays.
+    // A screen of the first labelled set: its lattice peak (7,170 on the
+    // still) and its colour aliasing show on some frames only with
+    // per-frame noise; once seen, the message stays.
     let out = play("doc_screen_001.jpg", 90, false);
     assert!(!shot(&out));
     let cues: Vec<Option<Cue>> = out.iter().map(|a| a.cue).collect();
@@ -137,6 +137,10 @@ fn selfies_remove_the_document_or_shoot_themselves() {
     assert!(!shot(&out) && out.iter().skip(2).all(|a| a.cue == Some(Cue::NoFace)));
     let out = play("selfie_good_000.jpg", 40, true);
     assert!(shot(&out));
+    // A landscape webcam (1280x720, the face at arm's length, a quarter of
+    // the frame's width) shoots as a portrait phone does.
+    let out = play("selfie_landscape_000.jpg", 40, true);
+    assert!(shot(&out), "{:?}", out.last());
 }
 
 #[test]

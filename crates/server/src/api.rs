@@ -3,7 +3,7 @@
 //! Every error is JSON `{"error": code, "message": text}` with a stable code.
 //! Refused requests write nothing.
 
-use crate::store::{required_parts, PartInfo, SessionRow, PARTS};
+use crate::store::{required_parts, PartInfo, Refused, SessionRow, PARTS};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -103,13 +103,37 @@ fn authorise(state: &AppState, id: &str, headers: &HeaderMap) -> ApiResult<Sessi
     Ok(session)
 }
 
-/// Refuse writes unless the session is open and before its deadline.
+/// Refuse writes unless the session is open and before its deadline (a
+/// first, cheap check; the store checks again as it writes).
 fn writable(s: &SessionRow, now: i64) -> ApiResult<()> {
     match status(s, now) {
         "open" => Ok(()),
-        "expired" => Err(ApiError::new(StatusCode::GONE, "expired", "the session has expired")),
-        other => Err(ApiError::new(StatusCode::CONFLICT, "closed", format!("the session is {other}"))),
+        "expired" => Err(refused(Refused::Expired)),
+        other => Err(refused(Refused::Closed(other.to_string()))),
     }
+}
+
+/// The answer to a write the store refused.
+fn refused(r: Refused) -> ApiError {
+    match r {
+        Refused::Expired => ApiError::new(StatusCode::GONE, "expired", "the session has expired"),
+        Refused::Closed(status) => ApiError::new(StatusCode::CONFLICT, "closed", format!("the session is {status}")),
+        Refused::Gone => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session"),
+        Refused::Missing(parts) => {
+            ApiError::new(StatusCode::CONFLICT, "missing_parts", format!("missing: {}", parts.join(", ")))
+        }
+    }
+}
+
+/// Run blocking store work (SQLite, fsync, file deletion) off the async
+/// workers.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, crate::store::StoreError> + Send + 'static,
+) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", "the session could not be stored"))?
+        .map_err(ApiError::from)
 }
 
 fn session_json(state: &AppState, s: &SessionRow) -> ApiResult<serde_json::Value> {
@@ -181,6 +205,13 @@ async fn create(
 
 async fn read(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
     let s = authorise(&state, &id, &headers)?;
+    // An expired session's images go at the first look, not at the next
+    // sweep.
+    // (A failure is logged and retried by the sweeper; the answer stands.)
+    let (st, sid) = (state.clone(), id.clone());
+    if let Err(e) = blocking(move || st.store.purge(st.now_ms(), st.config.retention_ms, Some(&sid))).await {
+        tracing::error!(session = %id, "purge at read failed: {}", e.message);
+    }
     Ok(no_store(session_json(&state, &s)?))
 }
 
@@ -217,11 +248,27 @@ async fn put_part(
         }
     }
     let bytes = body.clone();
-    let (width, height) = tokio::task::spawn_blocking(move || decode_dimensions(&bytes))
+    // A full decode allocates up to 256 MiB: a few at a time, whatever the
+    // number of uploads in flight.
+    // The permit moves into the decode: a request dropped mid-decode (the
+    // client gone) does not free a slot while its decode still runs.
+    let permit = state
+        .decodes
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_image", "the image could not be read"))??;
+        .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "the server is shutting down"))?;
+    let (width, height) = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        decode_dimensions(&bytes)
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_image", "the image could not be read"))??;
     let info = PartInfo { part: part.clone(), sha256: sha, bytes: body.len() as u64, width, height };
-    state.store.put_part(&id, &info, &body, report.as_deref(), state.now_ms())?;
+    let (st, sid, inf, data) = (state.clone(), id.clone(), info.clone(), body.clone());
+    blocking(move || st.store.put_part(&sid, &inf, &data, report.as_deref(), &|| st.now_ms()))
+        .await?
+        .map_err(refused)?;
     tracing::info!(session = %id, part = %part, bytes = body.len(), "part stored");
     Ok((StatusCode::CREATED, no_store(json!({"part": info, "stored": true}))).into_response())
 }
@@ -261,7 +308,11 @@ async fn progress(
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_document_type", "unknown document type"));
         }
     }
-    state.store.set_progress(&id, req.started || req.document_type.is_some(), req.document_type.as_deref())?;
+    let (st, sid) = (state.clone(), id.clone());
+    let started = req.started || req.document_type.is_some();
+    blocking(move || st.store.set_progress(&sid, started, req.document_type.as_deref(), &|| st.now_ms()))
+        .await?
+        .map_err(refused)?;
     let s = state.store.get(&id)?.expect("session exists");
     Ok(no_store(session_json(&state, &s)?))
 }
@@ -281,12 +332,11 @@ async fn complete(
     writable(&s, state.now_ms())?;
     let required = required_parts(&req.document_type)
         .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "bad_document_type", "unknown document type"))?;
-    let stored: Vec<String> = state.store.parts(&id)?.into_iter().map(|p| p.part).collect();
-    let missing: Vec<&str> = required.iter().copied().filter(|p| !stored.iter().any(|s| s == p)).collect();
-    if !missing.is_empty() {
-        return Err(ApiError::new(StatusCode::CONFLICT, "missing_parts", format!("missing: {}", missing.join(", "))));
-    }
-    state.store.set_status(&id, "completed", Some(&req.document_type))?;
+    // The parts are checked in the transaction that completes.
+    let (st, sid) = (state.clone(), id.clone());
+    blocking(move || st.store.close(&sid, "completed", Some(&req.document_type), required, &|| st.now_ms()))
+        .await?
+        .map_err(refused)?;
     tracing::info!(session = %id, "session completed");
     let s = state.store.get(&id)?.expect("session exists");
     Ok(no_store(session_json(&state, &s)?))
@@ -295,16 +345,21 @@ async fn complete(
 async fn cancel(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
     let s = authorise(&state, &id, &headers)?;
     writable(&s, state.now_ms())?;
-    state.store.set_status(&id, "cancelled", None)?;
+    // Cancelling deletes the images in the same step.
+    let (st, sid) = (state.clone(), id.clone());
+    blocking(move || st.store.close(&sid, "cancelled", None, &[], &|| st.now_ms())).await?.map_err(refused)?;
+    tracing::info!(session = %id, "session cancelled, images deleted");
     let s = state.store.get(&id)?.expect("session exists");
     Ok(no_store(session_json(&state, &s)?))
 }
 
+#[cfg(feature = "demo")]
 #[derive(Deserialize)]
 struct ClockRequest {
     offset_ms: i64,
 }
 
+#[cfg(feature = "demo")]
 async fn test_clock(State(state): State<Arc<AppState>>, Json(req): Json<ClockRequest>) -> ApiResult<Response> {
     if !state.config.test_clock {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint"));
@@ -315,13 +370,16 @@ async fn test_clock(State(state): State<Arc<AppState>>, Json(req): Json<ClockReq
 
 /// The session API, served on the capture origin.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/api/sessions", post(create))
         .route("/api/sessions/{id}", get(read).patch(progress))
         .route("/api/sessions/{id}/parts/{part}", put(put_part))
         .route("/api/sessions/{id}/complete", post(complete))
-        .route("/api/sessions/{id}/cancel", post(cancel))
-        .route("/test/clock", post(test_clock))
+        .route("/api/sessions/{id}/cancel", post(cancel));
+    // Tests move the clock; only a demo build has the route at all.
+    #[cfg(feature = "demo")]
+    let router = router.route("/test/clock", post(test_clock));
+    router
         // A declared length over the limit is refused before any of the
         // body is read (413 at once, not after 10 MB of a shopper's data
         // plan); a body without one is cut off at the limit as it streams.
@@ -331,6 +389,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 }
 
 /// The demo merchant's back end: creates a session for its checkout page.
+#[cfg(feature = "demo")]
 pub fn demo_router(state: Arc<AppState>) -> Router {
     async fn demo_session(State(state): State<Arc<AppState>>) -> ApiResult<Response> {
         let origin = state.config.demo_origin.clone();

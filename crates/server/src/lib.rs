@@ -40,7 +40,12 @@ pub struct Config {
     pub merchant_key: String,
     /// Session lifetime from creation (the FAQ: one hour).
     pub session_ms: i64,
-    /// Enables `POST /test/clock` (tests move the server clock).
+    /// How long a completed session's images are kept for the merchant's
+    /// back office to fetch (default 24 h); cancelled and expired sessions
+    /// keep none.
+    pub retention_ms: i64,
+    /// Enables `POST /test/clock` (tests move the server clock) in a build
+    /// with the `demo` feature; a production build has no such route.
     pub test_clock: bool,
 }
 
@@ -49,11 +54,30 @@ pub struct AppState {
     pub store: Store,
     pub config: Config,
     clock_offset_ms: AtomicI64,
+    /// Full image decodes allowed at once (each may allocate 256 MiB).
+    pub decodes: Arc<tokio::sync::Semaphore>,
 }
+
+/// Decodes of uploaded parts allowed at once.
+pub const MAX_DECODES: usize = 2;
+
+/// How often the sweeper deletes the images of sessions that are over.
+pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl AppState {
     pub fn new(config: Config) -> Result<Arc<AppState>, store::StoreError> {
-        Ok(Arc::new(AppState { store: Store::open(&config.data_dir)?, config, clock_offset_ms: AtomicI64::new(0) }))
+        Ok(Arc::new(AppState {
+            store: Store::open(&config.data_dir)?,
+            config,
+            clock_offset_ms: AtomicI64::new(0),
+            decodes: Arc::new(tokio::sync::Semaphore::new(MAX_DECODES)),
+        }))
+    }
+
+    /// Delete the images of every session that is over (cancelled, expired,
+    /// or completed longer ago than the retention); how many sessions.
+    pub fn sweep(&self) -> Result<usize, store::StoreError> {
+        self.store.purge(self.now_ms(), self.config.retention_ms, None)
     }
 
     /// Milliseconds since the Unix epoch, moved by the test clock if set.
@@ -107,6 +131,7 @@ pub fn capture_router(state: Arc<AppState>) -> Router {
 }
 
 /// The demo merchant's origin: the checkout page and its session endpoint.
+#[cfg(feature = "demo")]
 pub fn demo_router(state: Arc<AppState>) -> Router {
     let demo_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo");
     let csp = format!(
@@ -120,11 +145,34 @@ pub fn demo_router(state: Arc<AppState>) -> Router {
     security_headers(router, csp, permissions)
 }
 
-/// Serve both origins until the process is stopped.
+/// Serve the capture origin (and, in a demo build, the demo checkout) until
+/// the process is stopped.
 pub async fn serve(state: Arc<AppState>, capture: SocketAddr, demo: SocketAddr) -> std::io::Result<()> {
     let a = tokio::net::TcpListener::bind(capture).await?;
+    #[cfg(feature = "demo")]
     let b = tokio::net::TcpListener::bind(demo).await?;
+    #[cfg(feature = "demo")]
     tracing::info!("capture origin on http://{capture}, demo checkout on http://{demo}");
-    let (ra, rb) = tokio::join!(axum::serve(a, capture_router(state.clone())), axum::serve(b, demo_router(state)));
-    ra.and(rb)
+    #[cfg(not(feature = "demo"))]
+    tracing::info!("capture origin on http://{capture} (production build: no demo checkout on {demo})");
+    let sweeper = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(SWEEP_EVERY);
+        loop {
+            every.tick().await;
+            let st = sweeper.clone();
+            match tokio::task::spawn_blocking(move || st.sweep()).await {
+                Ok(Ok(n)) if n > 0 => tracing::info!(sessions = n, "images deleted"),
+                Ok(Err(e)) => tracing::error!("sweep failed: {}", e.0),
+                _ => {}
+            }
+        }
+    });
+    #[cfg(feature = "demo")]
+    {
+        let (ra, rb) = tokio::join!(axum::serve(a, capture_router(state.clone())), axum::serve(b, demo_router(state)));
+        ra.and(rb)
+    }
+    #[cfg(not(feature = "demo"))]
+    axum::serve(a, capture_router(state)).await
 }

@@ -1,6 +1,18 @@
 //! Session state in SQLite (survives a restart; one file, no server to run)
 //! and part images as files written atomically (temp file, fsync, rename),
 //! so a crash mid-write never leaves a half image under a part's name.
+//!
+//! Every write that depends on the session's status checks it in the same
+//! transaction that makes the write, under the one connection's lock: a part
+//! lands only while the session is open (an upload that began before a
+//! cancel or a completion is refused when it comes to write), the file is
+//! renamed into place and its record written together (the record's sha256
+//! always describes the bytes on disk), and status changes are
+//! compare-and-set from `open`. Each writer has its own temp file.
+//!
+//! Images are deleted ([`Store::purge`]) at cancel, once a session has
+//! expired, and a retention after completion (the merchant's back office
+//! fetches the parts within it).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -50,6 +62,25 @@ pub struct Store {
 #[derive(Debug)]
 pub struct StoreError(pub String);
 
+/// Why a status-dependent write did not happen.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Past its deadline while still open.
+    Expired,
+    /// Completed or cancelled (the status).
+    Closed(String),
+    /// No such session.
+    Gone,
+    /// Parts a completion needs that are not stored.
+    Missing(Vec<String>),
+}
+
+/// A unique suffix for a writer's temp file.
+fn unique() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    format!("{}-{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError(e.to_string())
@@ -78,6 +109,26 @@ impl Store {
                 bytes INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
                 report TEXT, stored_at INTEGER NOT NULL, PRIMARY KEY (session_id, part));",
         )?;
+        // Columns added since the first schema: when the session was
+        // completed or cancelled, and whether its images are deleted.
+        let cols: Vec<String> = db
+            .prepare("SELECT name FROM pragma_table_info('sessions')")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if !cols.iter().any(|c| c == "closed_at") {
+            // Sessions completed before the column existed start their
+            // retention now, not at their creation (which would delete
+            // images a merchant may not have fetched yet).
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0);
+            db.execute_batch("ALTER TABLE sessions ADD COLUMN closed_at INTEGER")?;
+            db.execute("UPDATE sessions SET closed_at = ?1 WHERE status != 'open'", params![now])?;
+        }
+        if !cols.iter().any(|c| c == "purged") {
+            db.execute_batch("ALTER TABLE sessions ADD COLUMN purged INTEGER NOT NULL DEFAULT 0")?;
+        }
         Ok(Store { db: Mutex::new(db), dir: dir.to_path_buf() })
     }
 
@@ -141,50 +192,202 @@ impl Store {
         self.dir.join("parts").join(id).join(format!("{part}.jpg"))
     }
 
-    /// Store a part's bytes atomically and record it.
+    /// Store a part's bytes atomically and record it, if the session is
+    /// open when the write is made. The clock is read under the lock: a
+    /// write that waited for it (behind a cancel or a sweep) is judged at
+    /// the time it lands. The bytes go first to a temp file of this writer's
+    /// own outside the session's folder, which is made (again) only under
+    /// the lock, so a purge never races a writer in it.
     pub fn put_part(
         &self,
         id: &str,
         info: &PartInfo,
         bytes: &[u8],
         report: Option<&str>,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        let path = self.part_path(id, &info.part);
-        let dir = path.parent().expect("part path has a parent");
-        std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(".{}.tmp", info.part));
-        {
+        now: &dyn Fn() -> i64,
+    ) -> Result<Result<(), Refused>, StoreError> {
+        let tmp_dir = self.dir.join("tmp");
+        std::fs::create_dir_all(&tmp_dir)?;
+        let tmp = tmp_dir.join(format!("{id}.{}.{}.tmp", info.part, unique()));
+        let written = (|| {
             use std::io::Write;
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(bytes)?;
-            f.sync_all()?;
+            f.sync_all()
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.into());
         }
-        std::fs::rename(&tmp, &path)?;
-        self.db().execute(
-            "INSERT INTO parts (session_id, part, sha256, bytes, width, height, report, stored_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT(session_id, part) DO UPDATE SET sha256 = ?3, bytes = ?4, width = ?5,
-                height = ?6, report = ?7, stored_at = ?8",
-            params![id, info.part, info.sha256, info.bytes, info.width, info.height, report, now],
-        )?;
-        Ok(())
+        let result = self.put_locked(id, info, &tmp, report, now);
+        // Gone when renamed into place; removed here otherwise.
+        let _ = std::fs::remove_file(&tmp);
+        result
     }
 
-    /// Record the shopper's progress that a reload must not lose.
-    pub fn set_progress(&self, id: &str, started: bool, document_type: Option<&str>) -> Result<(), StoreError> {
-        self.db().execute(
-            "UPDATE sessions SET started = MAX(started, ?2), document_type = COALESCE(?3, document_type) WHERE id = ?1",
-            params![id, started as i64, document_type],
-        )?;
-        Ok(())
+    fn put_locked(
+        &self,
+        id: &str,
+        info: &PartInfo,
+        tmp: &Path,
+        report: Option<&str>,
+        now: &dyn Fn() -> i64,
+    ) -> Result<Result<(), Refused>, StoreError> {
+        self.while_open(id, now, |tx, now| {
+            let path = self.part_path(id, &info.part);
+            std::fs::create_dir_all(path.parent().expect("part path has a parent"))?;
+            tx.execute(
+                "INSERT INTO parts (session_id, part, sha256, bytes, width, height, report, stored_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(session_id, part) DO UPDATE SET sha256 = ?3, bytes = ?4, width = ?5,
+                    height = ?6, report = ?7, stored_at = ?8",
+                params![id, info.part, info.sha256, info.bytes, info.width, info.height, report, now],
+            )?;
+            tx.execute("UPDATE sessions SET purged = 0 WHERE id = ?1", params![id])?;
+            // Renamed last: the record commits only when the file is in
+            // place (a failed commit after it leaves the new bytes under the
+            // old record only if SQLite fails between the two).
+            std::fs::rename(tmp, &path)?;
+            Ok(Ok(()))
+        })
     }
 
-    pub fn set_status(&self, id: &str, status: &str, document_type: Option<&str>) -> Result<(), StoreError> {
-        self.db().execute(
-            "UPDATE sessions SET status = ?2, document_type = COALESCE(?3, document_type) WHERE id = ?1",
-            params![id, status, document_type],
-        )?;
+    /// Run `write` in a transaction, under the lock, if the session is open
+    /// at the time read from `now` once the lock is held; commit what it
+    /// returns `Ok(Ok(_))` for.
+    fn while_open<T>(
+        &self,
+        id: &str,
+        now: &dyn Fn() -> i64,
+        write: impl FnOnce(&rusqlite::Transaction<'_>, i64) -> Result<Result<T, Refused>, StoreError>,
+    ) -> Result<Result<T, Refused>, StoreError> {
+        let mut db = self.db();
+        let now = now();
+        let tx = db.transaction()?;
+        if let Err(refused) = open_at(&tx, id, now)? {
+            return Ok(Err(refused));
+        }
+        let out = write(&tx, now)?;
+        if out.is_ok() {
+            tx.commit()?;
+        }
+        Ok(out)
+    }
+
+    /// Record the shopper's progress that a reload must not lose, while the
+    /// session is open (compare-and-set, judged at the time of the write).
+    pub fn set_progress(
+        &self,
+        id: &str,
+        started: bool,
+        document_type: Option<&str>,
+        now: &dyn Fn() -> i64,
+    ) -> Result<Result<(), Refused>, StoreError> {
+        self.while_open(id, now, |tx, _| {
+            tx.execute(
+                "UPDATE sessions SET started = MAX(started, ?2), document_type = COALESCE(?3, document_type)
+                 WHERE id = ?1",
+                params![id, started as i64, document_type],
+            )?;
+            Ok(Ok(()))
+        })
+    }
+
+    /// Close an open session (compare-and-set from `open`, before its
+    /// deadline, judged at the time of the write): `completed` needs every
+    /// part in `required` stored and records when, for the retention;
+    /// `cancelled` deletes the images in the same step.
+    pub fn close(
+        &self,
+        id: &str,
+        status: &str,
+        document_type: Option<&str>,
+        required: &[&str],
+        now: &dyn Fn() -> i64,
+    ) -> Result<Result<(), Refused>, StoreError> {
+        self.while_open(id, now, |tx, now| {
+            let stored: Vec<String> = tx
+                .prepare("SELECT part FROM parts WHERE session_id = ?1")?
+                .query_map(params![id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let missing: Vec<String> =
+                required.iter().filter(|p| !stored.iter().any(|s| s == *p)).map(|p| p.to_string()).collect();
+            if !missing.is_empty() {
+                return Ok(Err(Refused::Missing(missing)));
+            }
+            tx.execute(
+                "UPDATE sessions SET status = ?2, document_type = COALESCE(?3, document_type), closed_at = ?4
+                 WHERE id = ?1 AND status = 'open'",
+                params![id, status, document_type, now],
+            )?;
+            if status == "cancelled" {
+                self.delete_images(tx, id)?;
+            }
+            Ok(Ok(()))
+        })
+    }
+
+    /// Delete the images of sessions (or of `only` that one) that are
+    /// cancelled, expired, or completed more than `retention_ms` ago, at
+    /// most [`PURGE_BATCH`] per call, each in its own transaction: a session
+    /// whose files cannot be deleted is logged and left for the next sweep
+    /// (still marked as holding images), and does not stop the others. How
+    /// many sessions lost their images.
+    pub fn purge(&self, now: i64, retention_ms: i64, only: Option<&str>) -> Result<usize, StoreError> {
+        let ids: Vec<String> = self
+            .db()
+            .prepare(
+                "SELECT id FROM sessions WHERE purged = 0 AND (?3 IS NULL OR id = ?3) AND (
+                    status = 'cancelled'
+                    OR (status = 'open' AND expires_at <= ?1)
+                    OR (status = 'completed' AND COALESCE(closed_at, created_at) + ?2 <= ?1))
+                 LIMIT ?4",
+            )?
+            .query_map(params![now, retention_ms, only, PURGE_BATCH as i64], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut done = 0;
+        for id in &ids {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            match self.delete_images(&tx, id) {
+                Ok(()) => {
+                    tx.commit()?;
+                    done += 1;
+                }
+                Err(e) => tracing::error!(session = %id, "images not deleted, retried at the next sweep: {}", e.0),
+            }
+        }
+        Ok(done)
+    }
+
+    /// Remove a session's part files and records, and mark it purged (the
+    /// caller commits; the files go first, so a failure leaves the records
+    /// saying there is something to delete).
+    fn delete_images(&self, tx: &rusqlite::Transaction<'_>, id: &str) -> Result<(), StoreError> {
+        match std::fs::remove_dir_all(self.dir.join("parts").join(id)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+        tx.execute("DELETE FROM parts WHERE session_id = ?1", params![id])?;
+        tx.execute("UPDATE sessions SET purged = 1 WHERE id = ?1", params![id])?;
         Ok(())
     }
+}
+
+/// Sessions a purge handles per call (the sweeper calls again a minute
+/// later), so one call never holds the lock for long.
+pub const PURGE_BATCH: usize = 200;
+
+/// Whether the session is open at `now`, read inside the transaction that
+/// writes.
+fn open_at(tx: &rusqlite::Transaction<'_>, id: &str, now: i64) -> Result<Result<(), Refused>, StoreError> {
+    let row: Option<(String, i64)> = tx
+        .query_row("SELECT status, expires_at FROM sessions WHERE id = ?1", params![id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match row {
+        None => Err(Refused::Gone),
+        Some((status, _)) if status != "open" => Err(Refused::Closed(status)),
+        Some((_, expires_at)) if now >= expires_at => Err(Refused::Expired),
+        Some(_) => Ok(()),
+    })
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 const KEY: &str = "test-merchant-key";
 const DEMO: &str = "http://127.0.0.1:18080";
+const RETENTION_MS: i64 = 24 * 3_600_000;
 
 struct Server {
     base: String,
@@ -24,6 +25,7 @@ fn start() -> Server {
         demo_origin: DEMO.into(),
         merchant_key: KEY.into(),
         session_ms: 3_600_000,
+        retention_ms: RETENTION_MS,
         test_clock: true,
     };
     let state = AppState::new(config).unwrap();
@@ -236,6 +238,7 @@ fn state_survives_a_restart() {
         demo_origin: DEMO.into(),
         merchant_key: KEY.into(),
         session_ms: 1000,
+        retention_ms: RETENTION_MS,
         test_clock: false,
     };
     let id = {
@@ -273,4 +276,148 @@ fn the_app_is_served_gzipped_with_its_headers() {
     assert_eq!(r.headers()["content-encoding"], "gzip");
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert!(r.headers()["permissions-policy"].to_str().unwrap().contains("camera=(self)"));
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+fn parts_of(s: &Server, c: &Client, id: &str, token: &str) -> Vec<Value> {
+    let v: Value = c.get(format!("{}/api/sessions/{id}", s.base)).bearer_auth(token).send().unwrap().json().unwrap();
+    v["parts"].as_array().unwrap().clone()
+}
+
+#[test]
+fn concurrent_puts_of_one_part_leave_one_file_matching_its_record() {
+    let s = Arc::new(start());
+    let c = Client::new();
+    let (id, token) = create(&s, &c);
+    // Ten uploads of the same bytes and ten of other bytes each, at once.
+    let same = jpeg(160, 100, 7);
+    let bodies: Vec<Vec<u8>> =
+        (0..20).map(|i| if i % 2 == 0 { same.clone() } else { jpeg(160, 100, 20 + i as u8) }).collect();
+    let barrier = Arc::new(std::sync::Barrier::new(bodies.len()));
+    let threads: Vec<_> = bodies
+        .into_iter()
+        .map(|b| {
+            let (s, id, token, barrier) = (s.clone(), id.clone(), token.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let c = Client::new();
+                barrier.wait();
+                put(&s, &c, &id, &token, "document_front", b).status()
+            })
+        })
+        .collect();
+    for t in threads {
+        let status = t.join().unwrap();
+        assert!(status == StatusCode::CREATED || status == StatusCode::OK, "{status}");
+    }
+    let dir = s.state.config.data_dir.join("parts").join(&id);
+    let files = walk(&dir);
+    assert_eq!(files, vec![dir.join("document_front.jpg")], "one file");
+    assert_eq!(files_under(&s.state.config.data_dir.join("tmp")), 0, "no temp file left");
+    let parts = parts_of(&s, &c, &id, &token);
+    assert_eq!(parts.len(), 1);
+    let on_disk = std::fs::read(&files[0]).unwrap();
+    assert_eq!(parts[0]["sha256"], sha256_hex(&on_disk), "the record describes the bytes on disk");
+    assert_eq!(parts[0]["bytes"], on_disk.len());
+}
+
+#[test]
+fn a_write_that_began_before_a_close_is_refused_when_it_lands() {
+    let s = start();
+    let c = Client::new();
+    let (id, token) = create(&s, &c);
+    let now = s.state.now_ms();
+    // The API's first check passed for this upload; then the session closed.
+    let session = s.state.store.get(&id).unwrap().unwrap();
+    assert_eq!(session.status, "open");
+    assert_eq!(s.state.store.close(&id, "cancelled", None, &[], &|| now).unwrap(), Ok(()));
+    let bytes = jpeg(16, 16, 1);
+    let info = idcapture_server::store::PartInfo {
+        part: "selfie".into(),
+        sha256: sha256_hex(&bytes),
+        bytes: bytes.len() as u64,
+        width: 16,
+        height: 16,
+    };
+    let r = s.state.store.put_part(&id, &info, &bytes, None, &|| now).unwrap();
+    assert_eq!(r, Err(idcapture_server::store::Refused::Closed("cancelled".into())));
+    assert_eq!(files_under(&s.state.config.data_dir.join("parts").join(&id)), 0);
+    // Closing twice is refused too: status changes are compare-and-set.
+    assert_eq!(
+        s.state.store.close(&id, "completed", Some("passport"), &[], &|| now).unwrap(),
+        Err(idcapture_server::store::Refused::Closed("cancelled".into()))
+    );
+    // Over HTTP: no write after a cancel.
+    assert_eq!(put(&s, &c, &id, &token, "selfie", bytes).status(), StatusCode::CONFLICT);
+}
+
+#[test]
+fn images_are_deleted_at_cancel_at_expiry_and_after_the_retention() {
+    let s = start();
+    let c = Client::new();
+    let dir = |id: &str| s.state.config.data_dir.join("parts").join(id);
+    let upload = |id: &str, token: &str| {
+        for (i, part) in ["document_front", "document_back", "selfie"].iter().enumerate() {
+            assert_eq!(put(&s, &c, id, token, part, jpeg(64, 40, i as u8)).status(), StatusCode::CREATED);
+        }
+        assert_eq!(files_under(&dir(id)), 3);
+    };
+
+    // Cancel: at once.
+    let (cancelled, t1) = create(&s, &c);
+    upload(&cancelled, &t1);
+    let r = c.post(format!("{}/api/sessions/{cancelled}/cancel", s.base)).bearer_auth(&t1).send().unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(files_under(&dir(&cancelled)), 0);
+    assert!(parts_of(&s, &c, &cancelled, &t1).is_empty());
+
+    // Expiry, by the sweeper (nobody reads the session).
+    let (expired, t2) = create(&s, &c);
+    upload(&expired, &t2);
+    // Completed: kept for the retention, then deleted.
+    let (done, t3) = create(&s, &c);
+    upload(&done, &t3);
+    assert_eq!(complete(&s, &c, &done, &t3, "id_card").status(), StatusCode::OK);
+
+    assert_eq!(s.state.sweep().unwrap(), 0, "the cancel deleted its images itself; nothing else is over");
+    assert_eq!(files_under(&dir(&expired)), 3);
+    s.state.set_clock_offset(3_600_001);
+    assert_eq!(s.state.sweep().unwrap(), 1);
+    assert_eq!(files_under(&dir(&expired)), 0);
+    assert_eq!(files_under(&dir(&done)), 3, "a completed session keeps its images for the retention");
+    s.state.set_clock_offset(RETENTION_MS - 120_000);
+    assert_eq!(s.state.sweep().unwrap(), 0);
+    assert_eq!(files_under(&dir(&done)), 3);
+    s.state.set_clock_offset(RETENTION_MS + 1000);
+    assert_eq!(s.state.sweep().unwrap(), 1);
+    assert_eq!(files_under(&dir(&done)), 0);
+    let v: Value = c.get(format!("{}/api/sessions/{done}", s.base)).bearer_auth(&t3).send().unwrap().json().unwrap();
+    assert_eq!(v["status"], "completed");
+    assert!(v["parts"].as_array().unwrap().is_empty());
+    // Nothing left anywhere, and a second sweep has nothing to do.
+    assert_eq!(files_under(&s.state.config.data_dir.join("parts")), 0);
+    assert_eq!(s.state.sweep().unwrap(), 0);
+}
+
+/// The test command builds this crate without the `demo` feature, as a
+/// production build is: the test clock is refused even with `test_clock`
+/// set in the config, and neither route is compiled into the binary.
+#[cfg(not(feature = "demo"))]
+#[test]
+fn a_production_build_has_no_test_or_demo_route() {
+    let s = start();
+    assert!(s.state.config.test_clock, "the config asks for it: the build alone refuses");
+    let c = Client::new();
+    let before = s.state.now_ms();
+    let r = c.post(format!("{}/test/clock", s.base)).json(&json!({"offset_ms": 86_400_000})).send().unwrap();
+    assert!(r.status() == StatusCode::NOT_FOUND || r.status() == StatusCode::METHOD_NOT_ALLOWED, "{}", r.status());
+    assert!(s.state.now_ms() - before < 60_000, "the clock did not move");
+    // The binary itself: no demo route compiled in.
+    let bin = std::fs::read(env!("CARGO_BIN_EXE_idcapture-server")).unwrap();
+    for route in [&b"/test/clock"[..], b"/demo/session"] {
+        assert!(!bin.windows(route.len()).any(|w| w == route), "{:?} in the binary", String::from_utf8_lossy(route));
+    }
 }
