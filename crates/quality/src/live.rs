@@ -192,6 +192,14 @@ pub struct Look {
 /// The cues of a document verdict.
 pub fn document_cues(v: &DocumentVerdict) -> Cues {
     let mut c = Cues::default();
+    // A screen or a screenshot is the one thing to change: how it is
+    // framed, lit or focused does not matter (a screenshot of a card reads
+    // small, soft and dark as a card), and "closer" would send the shopper
+    // the wrong way.
+    if v.reasons.iter().any(|r| matches!(r, Reason::Screen | Reason::Screenshot)) {
+        c.insert(Cue::NotOriginal);
+        return c;
+    }
     for r in &v.reasons {
         match r {
             // A frame too dark to find anything in is first of all too dark;

@@ -237,19 +237,28 @@ pub fn find_small(y: &[u8], w: usize, h: usize) -> Option<Located> {
             for r in 0..th {
                 tile[r * tw..(r + 1) * tw].copy_from_slice(&y[(y0 + r) * w + x0..(y0 + r) * w + x0 + tw]);
             }
-            for o in outline::find(&tile, tw, th) {
-                if o.border_share > 0.0 {
-                    continue;
-                }
-                let moved =
-                    OutlineQuad { quad: o.quad.map(|p| Pt { x: p.x + x0 as f32, y: p.y + y0 as f32 }), ..o.clone() };
-                let Some(l) = from_outline(&moved, w, h) else { continue };
-                if l.coverage >= SMALL_COVERAGE {
-                    continue;
-                }
-                if best.as_ref().is_none_or(|(s, _)| o.support > *s) {
-                    best = Some((o.support, l));
-                }
+            // The tile's own best (the outline search ranks a card above
+            // the portrait box printed on it), if it is whole in the tile.
+            let Some(o) = outline::find_with(&tile, tw, th, true).into_iter().next() else { continue };
+            if o.border_share > 0.0 {
+                continue;
+            }
+            let moved =
+                OutlineQuad { quad: o.quad.map(|p| Pt { x: p.x + x0 as f32, y: p.y + y0 as f32 }), ..o.clone() };
+            let Some(l) = from_outline(&moved, w, h) else { continue };
+            if l.coverage >= SMALL_COVERAGE {
+                continue;
+            }
+            // Across tiles, as within one: the supported outline's length.
+            let perimeter: f32 = (0..4)
+                .map(|i| {
+                    let (a, b) = (moved.quad[i], moved.quad[(i + 1) % 4]);
+                    ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
+                })
+                .sum();
+            let score = o.support * perimeter;
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, l));
             }
         }
     }

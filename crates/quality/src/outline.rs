@@ -388,6 +388,14 @@ pub fn content(y: &[u8], w: usize, h: usize, quad: &[Pt; 4]) -> f32 {
 
 /// The card-like quadrilaterals of a luma plane, best first (at most a few).
 pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
+    find_with(y, w, h, false)
+}
+
+/// [`find`], with `strict` refusing a side that runs on past even one of
+/// its corners: for a search of small tiles, where a quad whose side lines
+/// up with something beyond it is more often a brick of a wall or a box
+/// printed on a card than a card.
+pub fn find_with(y: &[u8], w: usize, h: usize, strict: bool) -> Vec<OutlineQuad> {
     if w < 16 || h < 16 {
         return Vec::new();
     }
@@ -534,6 +542,7 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
             // Support of the first and last quarter of each side (0 for a
             // frame border).
             let mut ends = [[0f32; 2]; 4];
+            let mut run_on = false;
             for i in 0..4 {
                 let (a, b) = (q[i], q[(i + 1) % 4]);
                 let len = dist(a, b);
@@ -568,15 +577,20 @@ pub fn find(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
                     break;
                 }
                 // A card's side stops at its corners; a line of a striped
-                // cloth, a ruled page or a table's edge runs on through.
+                // cloth, a ruled page or a table's edge runs on through, past
+                // both corners. Past one corner only, once per quad, is
+                // allowed: something in the scene that happens to line up
+                // with one side (a saucer's rim below a card's corner).
                 let beyond = |t0: f32, t1: f32| {
                     let (h, n) = side_support(&e, lerp(t0), lerp(t1));
                     n >= 5 && h as f32 / n as f32 > MAX_RUN_ON
                 };
-                if beyond(-0.35, -0.1) || beyond(1.1, 1.35) {
+                let (before, after) = (beyond(-0.35, -0.1), beyond(1.1, 1.35));
+                if before && after || ((before || after) && (run_on || strict)) {
                     min_support = 0.0;
                     break;
                 }
+                run_on |= before || after;
                 hits += hsum;
                 min_support = min_support.min(s);
                 sum_support += s;
@@ -695,6 +709,32 @@ mod tests {
         let best = find(&f, 640, 360).into_iter().next().expect("partial card outlined");
         assert!(best.border_share > 0.1, "{}", best.border_share);
         assert!(best.border_sides.iter().any(|&b| b));
+    }
+
+    #[test]
+    fn a_card_whose_side_lines_up_with_something_past_one_corner_is_found() {
+        // A card (left side at x = 170, bottom at y = 240) and, below its
+        // bottom-left corner, the straight left edge of something dark
+        // running on in line with the card's side (a saucer's rim).
+        let (w, h) = (640, 360);
+        let mut f = card(w, h, (320.0, 145.0), 300.0, 0.0, (110, 215));
+        for y in 250..h {
+            for x in 170..260 {
+                f[y * w + x] = 40;
+            }
+        }
+        let q = find(&f, w, h);
+        let first = q.first().expect("the card is found");
+        assert_eq!(first.border_share, 0.0, "{:?}", first.quad);
+        assert!((first.aspect - 1.586).abs() < 0.12, "{:?}", first.aspect);
+        // The same edge run on past both corners (a table's edge) is not a card side.
+        let mut g = card(w, h, (320.0, 145.0), 300.0, 0.0, (110, 215));
+        for y in 0..h {
+            for x in 0..170 {
+                g[y * w + x] = 40;
+            }
+        }
+        assert!(find(&g, w, h).first().is_none_or(|q| q.border_share > 0.0 || q.quad.iter().all(|p| p.x > 165.0)));
     }
 
     #[test]
