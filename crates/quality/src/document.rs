@@ -272,7 +272,7 @@ pub(crate) fn judge(full: &Planes, small: &Planes, moire: Moire<'_>, still: bool
     };
     if let Some(p) = planes {
         s.moire = screen::moire_peak(&p.y, p.w, p.h, &centres);
-        s.alias = screen::colour_alias(&p.r, &p.g, &p.b, p.w, p.h, &centres);
+        s.alias = screen::colour_alias(p, &centres);
     }
 
     if let (Some(l), Some(q)) = (&loc, &inner) {

@@ -260,8 +260,8 @@ pub struct LiveDocument {
     planes: Planes,
     small: Planes,
     patch: Planes,
-    moire: [f32; PATCHES],
-    alias: [f32; PATCHES],
+    /// The screen signs (lattice, colour aliasing) of the last patches.
+    signs: [(f32, f32); PATCHES],
     frame: usize,
     pub thresholds: Thresholds,
 }
@@ -285,10 +285,9 @@ impl LiveDocument {
         let v = judge(&self.planes, &self.small, moire, false, &self.thresholds);
         let mut v = v;
         if patch.is_some() {
-            self.moire[self.frame % PATCHES] = v.scores.moire;
-            v.scores.moire = self.moire.iter().copied().fold(0.0, f32::max);
-            self.alias[self.frame % PATCHES] = v.scores.alias;
-            v.scores.alias = self.alias.iter().copied().fold(0.0, f32::max);
+            self.signs[self.frame % PATCHES] = (v.scores.moire, v.scores.alias);
+            v.scores.moire = self.signs.iter().map(|s| s.0).fold(0.0, f32::max);
+            v.scores.alias = self.signs.iter().map(|s| s.1).fold(0.0, f32::max);
             let screen = self.thresholds.is_screen(v.scores.moire, v.scores.alias);
             if screen && !v.reasons.contains(&Reason::Screen) {
                 v.reasons.push(Reason::Screen);

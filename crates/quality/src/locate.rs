@@ -250,12 +250,7 @@ pub fn find_small(y: &[u8], w: usize, h: usize) -> Option<Located> {
                 continue;
             }
             // Across tiles, as within one: the supported outline's length.
-            let perimeter: f32 = (0..4)
-                .map(|i| {
-                    let (a, b) = (moved.quad[i], moved.quad[(i + 1) % 4]);
-                    ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
-                })
-                .sum();
+            let perimeter: f32 = (0..4).map(|i| outline::dist(moved.quad[i], moved.quad[(i + 1) % 4])).sum();
             let score = o.support * perimeter;
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
                 best = Some((score, l));

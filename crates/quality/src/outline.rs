@@ -360,7 +360,7 @@ pub fn hidden_share(q: &[Pt; 4], border: &[bool; 4]) -> f32 {
     }
 }
 
-fn dist(a: Pt, b: Pt) -> f32 {
+pub(crate) fn dist(a: Pt, b: Pt) -> f32 {
     ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
 }
 

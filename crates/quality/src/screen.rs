@@ -28,6 +28,7 @@
 //! colour noise of a sensor and JPEG's subsampled chroma carry almost none.
 
 use crate::fft::power2d;
+use crate::frame::Planes;
 use crate::geometry::Pt;
 
 /// Patch side (a power of two).
@@ -39,17 +40,28 @@ const MIN_SPREAD: f32 = 20.0 * std::f32::consts::PI / 180.0;
 /// guilloches repeat over longer periods than a display's pixel pitch.
 const R_MIN: usize = N / 32;
 
-/// Peak-to-ring ratio of the strongest periodic component among patches
-/// centred at `centres` (clamped into the frame). Frames smaller than a patch
-/// use the largest power-of-two patch that fits (at least 32).
-pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
+/// Side of the patches both signs look at: [`N`], or the largest power of
+/// two that fits the frame (at least 32); none for a smaller frame.
+fn patch_side(w: usize, h: usize) -> Option<usize> {
     let mut n = N;
     while n > 32 && (n > w || n > h) {
         n /= 2;
     }
-    if n > w || n > h {
-        return 0.0;
-    }
+    (n <= w && n <= h).then_some(n)
+}
+
+/// Top-left corner of the `n`-px patch centred at `c`, clamped into the frame.
+fn patch_origin(c: &Pt, n: usize, w: usize, h: usize) -> (usize, usize) {
+    let x0 = (c.x as isize - (n / 2) as isize).clamp(0, (w - n) as isize) as usize;
+    let y0 = (c.y as isize - (n / 2) as isize).clamp(0, (h - n) as isize) as usize;
+    (x0, y0)
+}
+
+/// Peak-to-ring ratio of the strongest periodic component among patches
+/// centred at `centres` (clamped into the frame). Frames smaller than a patch
+/// use the largest power-of-two patch that fits (at least 32).
+pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
+    let Some(n) = patch_side(w, h) else { return 0.0 };
     let win: Vec<f32> =
         (0..n).map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / (n - 1) as f32).cos()).collect();
     let r_min = R_MIN * n / N;
@@ -80,8 +92,7 @@ pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
     let m = n + 4;
     let mut sat = vec![0u32; (m + 1) * (m + 1)];
     for c in centres {
-        let x0 = (c.x as isize - half as isize).clamp(0, (w - n) as isize) as usize;
-        let y0 = (c.y as isize - half as isize).clamp(0, (h - n) as isize) as usize;
+        let (x0, y0) = patch_origin(c, n, w, h);
         // High-pass: subtract a 5x5 local mean (edges clamped), so the
         // spectrum is not dominated by illumination and large shapes.
         for j in 0..m {
@@ -178,17 +189,13 @@ const OUTER: usize = 9;
 /// camera frames of cards, paper and tables stay under 2.6 (under 4 with
 /// sensor colour noise of 2 levels added to each channel, under 8 with 4),
 /// photographs of screens read from 9 up to ~3,000.
-pub fn colour_alias(r: &[u8], g: &[u8], b: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
-    if [r.len(), g.len(), b.len()].iter().any(|&l| l < w * h) {
+pub fn colour_alias(p: &Planes, centres: &[Pt]) -> f32 {
+    let (w, h) = (p.w, p.h);
+    // Planes filled with luma only have no colour to alias.
+    if [p.r.len(), p.g.len(), p.b.len(), p.y.len()].iter().any(|&l| l < w * h) {
         return 0.0;
     }
-    let mut n = N;
-    while n > 32 && (n > w || n > h) {
-        n /= 2;
-    }
-    if n > w || n > h {
-        return 0.0;
-    }
+    let Some(n) = patch_side(w, h) else { return 0.0 };
     let pad = OUTER / 2;
     let m = n + 2 * pad;
     // Summed-area tables (with a clamped margin) of Y, B - Y, R - Y, in
@@ -197,16 +204,15 @@ pub fn colour_alias(r: &[u8], g: &[u8], b: &[u8], w: usize, h: usize, centres: &
     let mut values: Vec<i32> = Vec::with_capacity(n * n);
     let mut best = 0f32;
     for c in centres {
-        let x0 = (c.x as isize - (n / 2) as isize).clamp(0, (w - n) as isize) as usize;
-        let y0 = (c.y as isize - (n / 2) as isize).clamp(0, (h - n) as isize) as usize;
+        let (x0, y0) = patch_origin(c, n, w, h);
         for j in 0..m {
             let sy = (y0 as isize + j as isize - pad as isize).clamp(0, h as isize - 1) as usize;
             let mut row = [0i32; 3];
             for i in 0..m {
                 let sx = (x0 as isize + i as isize - pad as isize).clamp(0, w as isize - 1) as usize;
                 let k = sy * w + sx;
-                let y = crate::frame::luma(r[k], g[k], b[k]) as i32;
-                let v = [y, b[k] as i32 - y, r[k] as i32 - y];
+                let y = p.y[k] as i32;
+                let v = [y, p.b[k] as i32 - y, p.r[k] as i32 - y];
                 for p in 0..3 {
                     row[p] += v[p];
                     sat[p][(j + 1) * (m + 1) + i + 1] = sat[p][j * (m + 1) + i + 1] + row[p];
@@ -314,11 +320,15 @@ mod tests {
             screen.2[i] = (150.0 - phase + n()) as u8;
         }
         let c = [Pt { x: 150.0, y: 150.0 }];
-        let p = colour_alias(&print.0, &print.1, &print.2, w, h, &c);
-        let s = colour_alias(&screen.0, &screen.1, &screen.2, w, h, &c);
+        let planes = |(r, g, b): &(Vec<u8>, Vec<u8>, Vec<u8>)| {
+            let rgb: Vec<u8> = (0..w * h).flat_map(|i| [r[i], g[i], b[i]]).collect();
+            Planes::from_frame(&crate::frame::Frame::new(w, h, crate::frame::PixelFormat::Rgb, &rgb).unwrap())
+        };
+        let p = colour_alias(&planes(&print), &c);
+        let s = colour_alias(&planes(&screen), &c);
         assert!(p < 3.0, "print {p}");
         assert!(s > 10.0 * p.max(0.5), "screen {s} vs print {p}");
         let gray = vec![128u8; w * h];
-        assert_eq!(colour_alias(&gray, &gray, &gray, w, h, &c), 0.0);
+        assert_eq!(colour_alias(&planes(&(gray.clone(), gray.clone(), gray)), &c), 0.0);
     }
 }
