@@ -13,6 +13,13 @@
 //! with the streak just outside it. So blobs are gathered in a margin
 //! around the document ([`MARGIN`]) and counted when they reach into it;
 //! a white background that only borders the card does not reach in.
+//!
+//! The locator may also take the streak's own edge as the piece's side, and
+//! then the streak stops right at the outline without reaching in. A blob
+//! that touches the outline ([`RING`]) counts too when it borders it along
+//! less than [`RING_SHARE`] of its length: a streak lies along at most one
+//! side of the piece it cut off, while a clipped white table that the card
+//! lies on runs along most of its outline and is never glare.
 
 use crate::frame::Planes;
 use crate::geometry::{bounds, inside_convex, Pt};
@@ -31,10 +38,19 @@ pub const MARGIN: f32 = 1.25;
 /// side, so a clipped white table that only borders the card is not glare.
 pub const REACH: f32 = 0.97;
 
+/// The outline a blob may border instead of reaching in: the quad drawn
+/// out by 2 % (a pixel or two of the located side's error).
+pub const RING: f32 = 1.02;
+
+/// A blob that only borders the outline counts while it runs along less
+/// than this share of it: one long side of a card is 31 % of its perimeter.
+pub const RING_SHARE: f32 = 0.4;
+
 /// The largest saturated blob that reaches into the document's `quad`
 /// (drawn in to [`REACH`]; followed out to [`MARGIN`] times the quad), as a
 /// share of the quad's pixels, and the share of saturated pixels inside it.
 pub fn glare(p: &Planes, quad: &[Pt; 4]) -> (f32, f32) {
+    let ring = crate::geometry::shrink(quad, RING);
     let inner = crate::geometry::shrink(quad, REACH);
     let quad = &inner;
     let outer = crate::geometry::shrink(quad, MARGIN / REACH);
@@ -74,6 +90,30 @@ pub fn glare(p: &Planes, quad: &[Pt; 4]) -> (f32, f32) {
     for (k, &l) in labels.iter().enumerate() {
         if l != 0 && in_quad[k] {
             reaches[l as usize] = true;
+        }
+    }
+    // Walk the ring a pixel at a time and count, per blob, where it lies.
+    let mut along = vec![0usize; sizes.len()];
+    let mut steps = 0usize;
+    for s in 0..4 {
+        let (a, b) = (ring[s], ring[(s + 1) % 4]);
+        let n = crate::outline::dist(a, b).ceil().max(1.0) as usize;
+        for t in 0..n {
+            let f = t as f32 / n as f32;
+            let (x, y) = (a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f);
+            steps += 1;
+            if x < x0 as f32 || y < y0 as f32 {
+                continue;
+            }
+            let (i, j) = ((x as usize).wrapping_sub(x0), (y as usize).wrapping_sub(y0));
+            if i < bw && j < bh {
+                along[labels[j * bw + i] as usize] += 1;
+            }
+        }
+    }
+    for l in 1..sizes.len() {
+        if along[l] > 0 && (along[l] as f32) < RING_SHARE * steps as f32 {
+            reaches[l] = true;
         }
     }
     let largest = sizes.iter().enumerate().skip(1).filter(|(l, _)| reaches[*l]).map(|(_, &n)| n).max().unwrap_or(0);
@@ -117,6 +157,13 @@ mod tests {
         let streak = planes(200, 100, |x, _| if (114..140).contains(&x) { [255; 3] } else { [230, 232, 228] });
         let quad = [Pt { x: 20., y: 20. }, Pt { x: 120., y: 20. }, Pt { x: 120., y: 80. }, Pt { x: 20., y: 80. }];
         assert!(glare(&streak, &quad).0 > 0.1, "{:?}", glare(&streak, &quad));
+        // The same streak with the piece's side taken on its edge: it only
+        // borders the outline, along one side.
+        let beside = planes(200, 100, |x, _| if (121..146).contains(&x) { [255; 3] } else { [230, 232, 228] });
+        assert!(glare(&beside, &quad).0 > 0.1, "{:?}", glare(&beside, &quad));
+        // Clipped pixels two pixels further out do not touch the outline.
+        let apart = planes(200, 100, |x, _| if (124..146).contains(&x) { [255; 3] } else { [230, 232, 228] });
+        assert_eq!(glare(&apart, &quad).0, 0.0);
         // A clipped white table all around a card that is not clipped.
         let table =
             planes(
