@@ -49,6 +49,7 @@ camera-overconstrained = The camera does not support this setting. Trying again 
 camera-failed = The camera could not start. Try again.
 retry = Try again
 upload-failed = Sending failed. Your photos are kept: try again.
+upload-refused = This photo could not be saved. Please take it again.
 upload-retrying = Unstable connection, trying to send again…
 offline = You are offline. Sending will resume as soon as you are back online.
 reasons-title = This photo may be refused:

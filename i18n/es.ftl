@@ -49,6 +49,7 @@ camera-overconstrained = La cámara no admite este ajuste. Nuevo intento con aju
 camera-failed = No se ha podido iniciar la cámara. Inténtelo de nuevo.
 retry = Reintentar
 upload-failed = El envío ha fallado. Sus fotos se conservan: inténtelo de nuevo.
+upload-refused = No se ha podido guardar esta foto. Vuelva a tomarla, por favor.
 upload-retrying = Conexión inestable, reintentando el envío…
 offline = Está sin conexión. El envío se reanudará en cuanto vuelva la conexión.
 reasons-title = Es posible que esta foto sea rechazada:

@@ -49,6 +49,7 @@ camera-overconstrained = La caméra ne permet pas ce réglage. Nouvel essai avec
 camera-failed = La caméra n'a pas pu démarrer. Réessayez.
 retry = Réessayer
 upload-failed = L'envoi a échoué. Vos photos sont conservées : réessayez.
+upload-refused = Cette photo n'a pas pu être enregistrée. Reprenez-la, s'il vous plaît.
 upload-retrying = Connexion instable, nouvel essai d'envoi…
 offline = Vous êtes hors ligne. L'envoi reprendra dès le retour de la connexion.
 reasons-title = Cette photo risque d'être refusée :

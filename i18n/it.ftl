@@ -49,6 +49,7 @@ camera-overconstrained = La fotocamera non supporta questa impostazione. Nuovo t
 camera-failed = Non è stato possibile avviare la fotocamera. Riprovi.
 retry = Riprova
 upload-failed = L'invio non è riuscito. Le foto sono conservate: riprovi.
+upload-refused = Non è stato possibile salvare questa foto. La scatti di nuovo, per favore.
 upload-retrying = Connessione instabile, nuovo tentativo di invio…
 offline = È offline. L'invio riprenderà appena tornerà la connessione.
 reasons-title = Questa foto potrebbe essere rifiutata:

@@ -49,6 +49,7 @@ camera-overconstrained = A câmara não suporta esta definição. Nova tentativa
 camera-failed = Não foi possível iniciar a câmara. Tente novamente.
 retry = Tentar novamente
 upload-failed = O envio falhou. As suas fotografias foram guardadas: tente novamente.
+upload-refused = Não foi possível guardar esta fotografia. Tire-a novamente, por favor.
 upload-retrying = Ligação instável, nova tentativa de envio…
 offline = Está sem ligação. O envio será retomado assim que a ligação voltar.
 reasons-title = Esta fotografia pode ser recusada:

@@ -46,6 +46,9 @@ pub enum ApiError {
     Http { status: u16, code: String },
     /// The answer was not what the API promises.
     Decode,
+    /// The browser would not build the request (no window, a header it
+    /// refuses): not the network's fault, so never retried as "offline".
+    Browser,
 }
 
 impl ApiError {
@@ -79,6 +82,8 @@ mod tests {
         assert!(!ApiError::Http { status: 401, code: "x".into() }.transient());
         assert!(!ApiError::Http { status: 422, code: "bad_image".into() }.transient());
         assert!(!ApiError::Expired.transient());
+        assert!(!ApiError::Browser.transient());
+        assert_eq!(ApiError::Browser.key(), Key::UploadFailed);
     }
 
     #[test]

@@ -14,22 +14,22 @@ async fn send(
     body: Option<(&wasm_bindgen::JsValue, &str)>,
     report: Option<&str>,
 ) -> Result<Response, ApiError> {
-    let window = web_sys::window().ok_or(ApiError::Network)?;
-    let headers = Headers::new().map_err(|_| ApiError::Network)?;
-    headers.set("Authorization", &format!("Bearer {}", session.token)).map_err(|_| ApiError::Network)?;
+    let window = web_sys::window().ok_or(ApiError::Browser)?;
+    let headers = Headers::new().map_err(|_| ApiError::Browser)?;
+    headers.set("Authorization", &format!("Bearer {}", session.token)).map_err(|_| ApiError::Browser)?;
     if let Some(r) = report {
-        headers.set("X-Idcapture-Report", r).map_err(|_| ApiError::Network)?;
+        headers.set("X-Idcapture-Report", r).map_err(|_| ApiError::Browser)?;
     }
     let init = RequestInit::new();
     init.set_method(method);
     init.set_cache(web_sys::RequestCache::NoStore);
     init.set_credentials(web_sys::RequestCredentials::Omit);
     if let Some((b, ct)) = body {
-        headers.set("Content-Type", ct).map_err(|_| ApiError::Network)?;
+        headers.set("Content-Type", ct).map_err(|_| ApiError::Browser)?;
         init.set_body(b);
     }
     init.set_headers(&headers);
-    let req = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Network)?;
+    let req = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Browser)?;
     let resp: Response =
         JsFuture::from(window.fetch_with_request(&req)).await.map_err(|_| ApiError::Network)?.unchecked_into();
     if resp.ok() {
@@ -74,7 +74,9 @@ async fn sleep_ms(ms: u32) {
 
 /// Send a request until it succeeds or fails for good: transient failures
 /// (no answer, 5xx) are retried with jittered exponential backoff
-/// ([`super::retry`]); `on_retry` is told of each retry.
+/// ([`super::retry`]); `on_retry` is told of each retry. `stop` is asked
+/// before each retry: work nobody waits for any more (the journey ended)
+/// is not sent again, and lets go of its body.
 async fn send_retrying(
     method: &str,
     url: &str,
@@ -82,6 +84,7 @@ async fn send_retrying(
     body: Option<(&wasm_bindgen::JsValue, &str)>,
     report: Option<&str>,
     mut on_retry: impl FnMut(u32),
+    stop: impl Fn() -> bool,
 ) -> Result<Response, ApiError> {
     let mut attempt = 0;
     loop {
@@ -91,6 +94,9 @@ async fn send_retrying(
                 attempt += 1;
                 on_retry(attempt);
                 sleep_ms(backoff_ms(attempt, js_sys::Math::random())).await;
+                if stop() {
+                    return Err(e);
+                }
             }
             Err(e) => return Err(e),
         }
@@ -98,23 +104,29 @@ async fn send_retrying(
 }
 
 /// Upload one part. The PUT is idempotent on the backend, so a retry after
-/// a lost answer stores once. `on_retry` shows the unstable-connection note.
+/// a lost answer stores once. `on_retry` shows the unstable-connection note;
+/// `stop` ends the retries (see [`send_retrying`]).
 pub async fn put_part(
     session: &SessionRef,
     part: &str,
     blob: &Blob,
     report: &str,
     on_retry: impl FnMut(u32),
+    stop: impl Fn() -> bool,
 ) -> Result<(), ApiError> {
     let url = format!("/api/sessions/{}/parts/{part}", session.id);
-    send_retrying("PUT", &url, session, Some((blob.as_ref(), "image/jpeg")), Some(report), on_retry).await.map(|_| ())
+    send_retrying("PUT", &url, session, Some((blob.as_ref(), "image/jpeg")), Some(report), on_retry, stop)
+        .await
+        .map(|_| ())
 }
 
-/// Ask the backend to complete the session.
+/// Ask the backend to complete the session, once: the retries, with their
+/// backoff and the shopper's banner, are the uploads state's
+/// ([`crate::flow::uploads`]), so a completion that keeps failing is seen.
 pub async fn complete(session: &SessionRef, document_type: &str) -> Result<SessionInfo, ApiError> {
     let body = wasm_bindgen::JsValue::from_str(&format!(r#"{{"document_type":"{document_type}"}}"#));
     let url = format!("/api/sessions/{}/complete", session.id);
-    json(send_retrying("POST", &url, session, Some((&body, "application/json")), None, |_| {}).await?).await
+    json(send("POST", &url, session, Some((&body, "application/json")), None).await?).await
 }
 
 /// Record progress a reload must find again (started, the document chosen).
@@ -126,7 +138,7 @@ pub async fn save_progress(session: &SessionRef, started: bool, document_type: O
     };
     let body = wasm_bindgen::JsValue::from_str(&body);
     let url = format!("/api/sessions/{}", session.id);
-    send_retrying("PATCH", &url, session, Some((&body, "application/json")), None, |_| {}).await.map(|_| ())
+    send_retrying("PATCH", &url, session, Some((&body, "application/json")), None, |_| {}, || false).await.map(|_| ())
 }
 
 /// Cancel the session (the host asked for it).

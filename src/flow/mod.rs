@@ -5,6 +5,7 @@
 //! `function_todomvc` (reducer state, effects beside it).
 
 pub mod countdown;
+pub mod uploads;
 
 use serde::{Deserialize, Serialize};
 
@@ -149,6 +150,12 @@ pub enum Event {
     Uploaded(Part),
     /// The backend confirmed completion.
     Completed,
+    /// The backend says the session is completed though this device did
+    /// not ask (finished on another device, or the answer to its own
+    /// request was lost): done, from any open step.
+    FinishedElsewhere,
+    /// The backend refused this part's image for good: take it again.
+    Refused(Part),
     /// The deadline passed.
     Expire,
     Cancel,
@@ -255,6 +262,17 @@ impl Journey {
             }
             (_, Event::Uploaded(p)) if j.accepted.contains(&p) && !j.uploaded.contains(&p) => j.uploaded.push(p),
             (Step::Sending, Event::Completed) => j.step = Step::Done,
+            (_, Event::FinishedElsewhere) => j.step = Step::Done,
+            (step, Event::Refused(p)) if j.accepted.contains(&p) => {
+                j.accepted.retain(|q| *q != p);
+                j.uploaded.retain(|q| *q != p);
+                // From the sending screen straight to the retake; from any
+                // other, the journey reaches it once the current part is
+                // done (the first part not accepted comes next).
+                if step == Step::Sending {
+                    j.step = Step::Capture(p);
+                }
+            }
             (Step::Welcome | Step::Choose, Event::Resume { started, document, stored, completed }) => {
                 if let Some(document) = document {
                     j.document = Some(document);
@@ -365,6 +383,33 @@ mod tests {
             .apply(Uploaded(Part::Selfie))
             .apply(Completed);
         assert_eq!(done.apply(Expire).step, Step::Done);
+    }
+
+    #[test]
+    fn a_refused_part_is_taken_again() {
+        use Event::*;
+        let sending = run(vec![Start, Choose(DocumentType::Passport), Shutter, Accept, Shutter, Accept]);
+        assert_eq!(sending.step, Step::Sending);
+        let j = sending.apply(Uploaded(Part::Selfie)).apply(Refused(Part::DocumentFront));
+        assert_eq!(j.step, Step::Capture(Part::DocumentFront));
+        assert!(!j.ready_to_complete());
+        let j = j.apply(Shutter).apply(Accept);
+        assert_eq!(j.step, Step::Sending, "the selfie is still stored");
+        // Refused while the shopper takes the next part: that part first.
+        let j = run(vec![Start, Choose(DocumentType::IdCard), Shutter, Accept]).apply(Refused(Part::DocumentFront));
+        assert_eq!(j.step, Step::Capture(Part::DocumentBack));
+        assert_eq!(j.apply(Shutter).apply(Accept).step, Step::Capture(Part::DocumentFront));
+        // A part never accepted is not refused.
+        assert_eq!(sending.apply(Refused(Part::DocumentBack)), sending);
+    }
+
+    #[test]
+    fn finished_elsewhere_is_done_from_any_open_step() {
+        use Event::*;
+        for p in [vec![], vec![Start, Choose(DocumentType::IdCard)], vec![Start, HandOff]] {
+            assert_eq!(run(p).apply(FinishedElsewhere).step, Step::Done);
+        }
+        assert_eq!(run(vec![Cancel, FinishedElsewhere]).step, Step::Cancelled);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use super::handoff::Handoff;
 use super::parts::PartsList;
 use super::review::Review;
 use super::sending::Sending;
+use super::uploads::use_uploads;
 use super::welcome::Welcome;
 use crate::api::{self, ApiError, SessionInfo};
 use crate::camera::{CameraError, Still};
@@ -21,8 +22,6 @@ use crate::host::config::{parse_fragment, ConfigError, SessionRef};
 use crate::host::{accept_command, Host, HostCommand, HostEvent};
 use crate::i18n::{set_lang, t, Key, Lang};
 use gloo::events::EventListener;
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
@@ -30,7 +29,7 @@ use yew::prelude::*;
 
 /// The journey as Yew state.
 #[derive(Clone, PartialEq, Default)]
-struct JourneyState(Journey);
+pub(super) struct JourneyState(pub(super) Journey);
 
 impl Reducible for JourneyState {
     type Action = Event;
@@ -41,10 +40,10 @@ impl Reducible for JourneyState {
 
 /// A loaded session.
 #[derive(Clone, PartialEq)]
-struct Loaded {
-    session: SessionRef,
+pub(super) struct Loaded {
+    pub(super) session: SessionRef,
     deadline: Deadline,
-    host: Host,
+    pub(super) host: Host,
 }
 
 #[derive(Clone, PartialEq)]
@@ -53,10 +52,6 @@ enum Boot {
     Ready(Rc<Loaded>),
     Failed(Key),
 }
-
-/// Stills accepted but not yet confirmed by the backend, kept in memory only
-/// (never in storage) so a failed upload can be retried without retaking.
-type Pending = Rc<RefCell<HashMap<Part, (Rc<Still>, Rc<Report>)>>>;
 
 fn location_fragment() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
@@ -86,9 +81,6 @@ pub fn app() -> Html {
     let boot = use_state(|| Boot::Loading);
     let journey = use_reducer(JourneyState::default);
     let review = use_state(|| None::<(Rc<Still>, Rc<Report>)>);
-    let pending: Pending = use_mut_ref(HashMap::new);
-    let note = use_state(|| None::<Key>);
-    let completing = use_mut_ref(|| false);
     let reload = use_state(|| 0u32);
     let camera_problem = use_state(|| None::<Key>);
 
@@ -128,9 +120,12 @@ pub fn app() -> Html {
     };
     let step = journey.0.step;
 
-    // Tell the host about each step; at the end, wipe every image.
+    let uploads = use_uploads(ready.clone(), journey.clone());
+
+    // Tell the host about each step; at the end, wipe the still under review
+    // (the uploads wipe theirs).
     {
-        let (ready, review, pending) = (ready.clone(), review.clone(), pending.clone());
+        let (ready, review) = (ready.clone(), review.clone());
         let document = journey.0.document;
         use_effect_with((step, ready.is_some()), move |(step, _)| {
             if let Some(l) = &ready {
@@ -145,112 +140,60 @@ pub fn app() -> Html {
             if step.is_final() {
                 // Dropping the stills revokes their object URLs.
                 review.set(None);
-                pending.borrow_mut().clear();
             }
         });
     }
 
-    // Upload one accepted part (retried inside; idempotent on the backend).
-    let upload = {
-        let (ready, journey, pending, note) = (ready.clone(), journey.clone(), pending.clone(), note.clone());
-        Callback::from(move |part: Part| {
-            let Some(l) = ready.clone() else { return };
-            let Some((still, report)) = pending.borrow().get(&part).cloned() else {
-                return;
-            };
-            let (journey, pending, note) = (journey.clone(), pending.clone(), note.clone());
-            spawn_local(async move {
-                let retrying = note.clone();
-                let header = report.to_header();
-                let result = api::put_part(&l.session, part.as_str(), &still.blob, &header, move |_| {
-                    retrying.set(Some(Key::UploadRetrying))
-                })
-                .await;
-                match result {
-                    Ok(()) => {
-                        pending.borrow_mut().remove(&part);
-                        note.set(None);
-                        l.host.post(HostEvent::PartUploaded { part: part.as_str() });
-                        journey.dispatch(Event::Uploaded(part));
-                    }
-                    Err(ApiError::Expired) => journey.dispatch(Event::Expire),
-                    Err(ApiError::Network) => note.set(Some(Key::Offline)),
-                    Err(_) => {
-                        note.set(Some(Key::UploadFailed));
-                        l.host.post(HostEvent::Error { code: "upload_failed" });
-                    }
-                }
-            });
-        })
-    };
-
-    // Completion, once the backend holds every part.
+    // While handing off, follow the other device through the backend: one
+    // read at a time (a slow answer is not overtaken by a newer one and the
+    // parts list never goes backwards), and none acted on once the shopper
+    // has left the hand-off screen.
     {
-        let (ready, journey2, completing) = (ready.clone(), journey.clone(), completing.clone());
-        let j = journey.0.clone();
-        use_effect_with((j.step, j.uploaded.len()), move |_| {
-            if let (Some(l), Some(doc)) = (ready, j.document) {
-                if j.step == Step::Sending && j.ready_to_complete() && !*completing.borrow() {
-                    *completing.borrow_mut() = true;
-                    spawn_local(async move {
-                        match api::complete(&l.session, doc.as_str()).await {
-                            Ok(_) => journey2.dispatch(Event::Completed),
-                            Err(ApiError::Expired) => journey2.dispatch(Event::Expire),
-                            Err(_) => *completing.borrow_mut() = false,
-                        }
-                    });
-                }
-            }
-        });
-    }
-
-    // The browser says it is offline: say so; back online: resume uploads.
-    {
-        let (note, pending, upload) = (note.clone(), pending.clone(), upload.clone());
-        use_effect_with((), move |_| {
-            let window = web_sys::window().expect("a window");
-            let offline = {
-                let note = note.clone();
-                EventListener::new(&window, "offline", move |_| note.set(Some(Key::Offline)))
-            };
-            let online = EventListener::new(&window, "online", move |_| {
-                note.set(None);
-                let parts: Vec<Part> = pending.borrow().keys().copied().collect();
-                for p in parts {
-                    upload.emit(p);
-                }
-            });
-            // Dropping the listeners removes them.
-            move || drop((offline, online))
-        });
-    }
-
-    // While handing off, follow the other device through the backend.
-    {
-        let (ready, journey) = (ready.clone(), journey.clone());
+        let (ready, journey, known) = (ready.clone(), journey.clone(), uploads.known.clone());
         use_effect_with(step == Step::Handoff, move |handing_off| {
+            let alive = Rc::new(std::cell::Cell::new(true));
+            let reading = Rc::new(std::cell::Cell::new(false));
             let poll = (*handing_off).then_some(()).and(ready).map(|l| {
+                let alive = alive.clone();
                 gloo::timers::callback::Interval::new(2000, move || {
-                    let (l, journey) = (l.clone(), journey.clone());
+                    if reading.replace(true) {
+                        return;
+                    }
+                    let (l, journey, known) = (l.clone(), journey.clone(), known.clone());
+                    let (alive, reading) = (alive.clone(), reading.clone());
                     spawn_local(async move {
-                        match api::read_session(&l.session).await {
-                            Ok((info, _)) => match info.status.as_str() {
-                                "expired" => journey.dispatch(Event::Expire),
-                                "cancelled" => journey.dispatch(Event::Cancel),
-                                status => journey.dispatch(Event::Remote {
-                                    document: info.document_type.as_deref().and_then(DocumentType::parse),
-                                    stored: info.parts.iter().filter_map(|p| Part::parse(&p.part)).collect(),
-                                    completed: status == "completed",
-                                }),
-                            },
+                        let read = api::read_session(&l.session).await;
+                        reading.set(false);
+                        if !alive.get() {
+                            return;
+                        }
+                        match read {
+                            Ok((info, _)) => {
+                                let stored: Vec<Part> =
+                                    info.parts.iter().filter_map(|p| Part::parse(&p.part)).collect();
+                                known.emit(stored.clone());
+                                match info.status.as_str() {
+                                    "expired" => journey.dispatch(Event::Expire),
+                                    "cancelled" => journey.dispatch(Event::Cancel),
+                                    status => journey.dispatch(Event::Remote {
+                                        document: info.document_type.as_deref().and_then(DocumentType::parse),
+                                        stored,
+                                        completed: status == "completed",
+                                    }),
+                                }
+                            }
                             Err(ApiError::Expired) => journey.dispatch(Event::Expire),
                             Err(_) => {}
                         }
                     });
                 })
             });
-            // Dropping the interval stops the polling.
-            move || drop(poll)
+            // Dropping the interval stops the polling; a read on its way is
+            // then ignored.
+            move || {
+                alive.set(false);
+                drop(poll)
+            }
         });
     }
 
@@ -274,8 +217,21 @@ pub fn app() -> Html {
                         Some(HostCommand::Cancel) => {
                             let (l, journey) = (l.clone(), journey.clone());
                             spawn_local(async move {
-                                let _ = api::cancel(&l.session).await;
-                                journey.dispatch(Event::Cancel);
+                                // The host wants the capture gone: it is, here,
+                                // whatever the network says; only a session the
+                                // backend already closed ends as it ended there.
+                                let event = match api::cancel(&l.session).await {
+                                    Err(ApiError::Expired) => Event::Expire,
+                                    Err(ApiError::Http { status: 409, .. }) => {
+                                        match api::read_session(&l.session).await {
+                                            Ok((info, _)) if info.status == "completed" => Event::FinishedElsewhere,
+                                            Ok((info, _)) if info.status == "expired" => Event::Expire,
+                                            _ => Event::Cancel,
+                                        }
+                                    }
+                                    _ => Event::Cancel,
+                                };
+                                journey.dispatch(event);
                             });
                         }
                         None => {
@@ -330,25 +286,16 @@ pub fn app() -> Html {
         })
     };
     let on_accept = {
-        let (journey, review, pending, upload) = (journey.clone(), review.clone(), pending.clone(), upload.clone());
+        let (journey, review, accept) = (journey.clone(), review.clone(), uploads.accept.clone());
         Callback::from(move |_| {
-            if let (Step::Review(part), Some(still)) = (journey.0.step, (*review).clone()) {
-                pending.borrow_mut().insert(part, still);
+            if let (Step::Review(part), Some((still, report))) = (journey.0.step, (*review).clone()) {
                 review.set(None);
                 journey.dispatch(Event::Accept);
-                upload.emit(part);
+                accept.emit((part, still, report));
             }
         })
     };
-    let retry_uploads = {
-        let (pending, upload) = (pending.clone(), upload.clone());
-        Callback::from(move |_: MouseEvent| {
-            let parts: Vec<Part> = pending.borrow().keys().copied().collect();
-            for p in parts {
-                upload.emit(p);
-            }
-        })
-    };
+    let retry_uploads = uploads.retry.reform(|_: MouseEvent| ());
     let on_camera_error = {
         let (ready, journey, camera_problem) = (ready.clone(), journey.clone(), camera_problem.clone());
         Callback::from(move |e: CameraError| {
@@ -414,10 +361,10 @@ pub fn app() -> Html {
                     <Countdown deadline={l.deadline} on_expire={expire} />
                 }
             </header>
-            if let Some(k) = *note {
+            if let (Some((k, retry)), false) = (uploads.banner, step.is_final()) {
                 <div class="banner" role="status">
                     <p>{ t(k) }</p>
-                    if k == Key::UploadFailed || k == Key::Offline {
+                    if retry {
                         <button class="secondary" onclick={retry_uploads}>{ t(Key::Retry) }</button>
                     }
                 </div>

@@ -51,13 +51,17 @@ fn coarse_pointer() -> bool {
 
 /// Take the still at full resolution, check it, hand it over. `taking` keeps
 /// a second shot (shutter and auto-capture at once) from starting and pauses
-/// the live loop; both resume if the still could not be taken.
+/// the live loop; both resume if the still could not be taken. A still that
+/// is ready after the screen went (expiry, a cancel from the host, a
+/// hand-off while encoding) is dropped here, its object URL revoked, rather
+/// than handed to a journey that has moved on.
 fn shoot(
     video: Option<HtmlVideoElement>,
     part: Part,
     on_still: Callback<(Rc<Still>, Rc<Report>)>,
     taking: Rc<Cell<bool>>,
     busy: UseStateHandle<bool>,
+    mounted: Rc<Cell<bool>>,
 ) {
     let Some(v) = video else { return };
     if taking.replace(true) {
@@ -70,7 +74,9 @@ fn shoot(
                 let report = check_still(part, still.width, still.height, &pixels).await;
                 // The pixels go out of scope here: only the JPEG is kept.
                 drop(pixels);
-                on_still.emit((Rc::new(still), Rc::new(report)));
+                if mounted.get() {
+                    on_still.emit((Rc::new(still), Rc::new(report)));
+                }
             }
             Err(_) => {
                 taking.set(false);
@@ -122,6 +128,12 @@ pub fn capture(p: &CaptureProps) -> Html {
     let torch = use_state(|| None::<bool>);
     let busy = use_state(|| false);
     let taking: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(false)))).clone();
+    // Whether this screen is still shown, for work that finishes after it.
+    let mounted: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(true)))).clone();
+    {
+        let mounted = mounted.clone();
+        use_effect_with((), move |_| move || mounted.set(false));
+    }
     let live_loop = use_mut_ref(|| None::<LiveLoop>);
     let cue = use_state(|| None::<Cue>);
     let announce = use_state(String::new);
@@ -133,7 +145,7 @@ pub fn capture(p: &CaptureProps) -> Html {
             (ended.clone(), attempt.clone(), device.clone(), cameras.clone(), torch.clone());
         let (live_loop, taking, busy, on_still, auto) =
             (live_loop.clone(), taking.clone(), busy.clone(), p.on_still.clone(), p.auto_capture);
-        let (cue, announce) = (cue.clone(), announce.clone());
+        let (cue, announce, mounted) = (cue.clone(), announce.clone(), mounted.clone());
         use_effect_with((p.part, attempt.0, (*device).clone()), move |(part, _, device)| {
             let alive = Rc::new(Cell::new(true));
             let facing = if part.is_selfie() { Facing::User } else { Facing::Environment };
@@ -161,7 +173,15 @@ pub fn capture(p: &CaptureProps) -> Html {
                                     on_capture: {
                                         let (v, taking, busy) = (v.clone(), taking.clone(), busy.clone());
                                         Callback::from(move |_| {
-                                            shoot(Some(v.clone()), part, on_still.clone(), taking.clone(), busy.clone())
+                                            let (taking, busy) = (taking.clone(), busy.clone());
+                                            shoot(
+                                                Some(v.clone()),
+                                                part,
+                                                on_still.clone(),
+                                                taking,
+                                                busy,
+                                                mounted.clone(),
+                                            )
                                         })
                                     },
                                 };
@@ -259,9 +279,10 @@ pub fn capture(p: &CaptureProps) -> Html {
     };
     let shutter = {
         let (video, on_still, busy, part) = (video.clone(), p.on_still.clone(), busy.clone(), p.part);
-        let taking = taking.clone();
+        let (taking, mounted) = (taking.clone(), mounted.clone());
         Callback::from(move |_: MouseEvent| {
-            shoot(video.cast::<HtmlVideoElement>(), part, on_still.clone(), taking.clone(), busy.clone())
+            let (taking, busy) = (taking.clone(), busy.clone());
+            shoot(video.cast::<HtmlVideoElement>(), part, on_still.clone(), taking, busy, mounted.clone())
         })
     };
     let retry = {

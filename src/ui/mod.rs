@@ -12,6 +12,7 @@ mod heading;
 mod parts;
 mod review;
 mod sending;
+mod uploads;
 mod welcome;
 
 pub use app::App;

@@ -117,8 +117,18 @@ test("a good card is captured with no click, and passes the full-resolution chec
   // The back, likewise; screenshot the "ready" state on the way.
   await o.frame.getByRole("button", { name: "Utiliser cette photo" }).click();
   await at(o.frame, "capture_back");
-  await cue(o, "ready").then(() => shot(o.page, "guidance-ready")).catch(() => {});
+  // Every cue the shopper is shown on the way to the shot, in order.
+  await o.inner().evaluate(() => {
+    window.__cues = [];
+    new MutationObserver(() => {
+      const c = document.querySelector(".guidance")?.dataset.cue;
+      if (c && window.__cues.at(-1) !== c) window.__cues.push(c);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-cue"] });
+  });
   await at(o.frame, "review_back", 15000);
+  const cues = await o.inner().evaluate(() => window.__cues);
+  assert.ok(cues.includes("ready"), `the shopper is told to hold still before the shot: ${cues}`);
+  assert.equal(await o.frame.locator(".reasons").count(), 0, "the back passes the same checks");
   await o.close();
 });
 

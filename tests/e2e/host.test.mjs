@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
+import { createHash } from "node:crypto";
 import { devices } from "playwright-core";
 import { suite, openCheckout as open, at, shot, axe, readSession, ROOT, DEMO, CAPTURE } from "./harness.mjs";
 
@@ -44,6 +45,13 @@ test("events in order, only to the parent origin; foreign messages change nothin
   await at(frame, "capture_front");
 
   // A foreign origin, and the parent with a malformed envelope: ignored.
+  // The capture counts each message it ignores in its debug log; that it
+  // counted all three is the proof they were handled (not merely not yet).
+  const ignored = [];
+  page.on("console", (m) => {
+    const n = /idcapture: ignored message #(\d+)/.exec(m.text());
+    if (n) ignored.push(Number(n[1]));
+  });
   const captureFrame = page.frames().find((f) => f.url().startsWith(CAPTURE));
   await captureFrame.evaluate(() => {
     const cancel = { source: "merchant", version: 1, type: "cancel" };
@@ -51,7 +59,8 @@ test("events in order, only to the parent origin; foreign messages change nothin
     window.dispatchEvent(new MessageEvent("message", { data: cancel, origin: "null" }));
   });
   await page.evaluate(() => document.querySelector("iframe").contentWindow.postMessage({ type: "cancel" }, "*"));
-  await page.waitForTimeout(500);
+  for (let i = 0; i < 100 && ignored.length < 3; i++) await page.waitForTimeout(50);
+  assert.deepEqual(ignored, [1, 2, 3], "three messages handled and ignored");
   assert.equal(await frame.locator('[data-screen="capture_front"]').count(), 1, "still capturing");
   assert.equal((await readSession(id, token)).status, "open");
 
@@ -161,6 +170,66 @@ test("no camera on the desktop: QR code to the phone, which finishes; the deskto
   const types = await page.evaluate(() => window.idcaptureEvents.map((e) => e.type));
   assert.equal(types.at(-1), "completed");
   assert.equal((await readSession(id, token)).status, "completed");
+  await phone.close();
+  await desktop.close();
+});
+
+test("the phone finishes while the desktop's uploads keep failing: the desktop follows, no error", async () => {
+  const desktop = await env.browser.newContext();
+  let blocked = true;
+  let desktopPuts = 0;
+  await desktop.route(/\/api\/sessions\/[0-9a-f]+\/parts\//, (route) => {
+    if (route.request().method() !== "PUT") return route.continue();
+    desktopPuts += 1;
+    return blocked ? route.abort("connectionreset") : route.continue();
+  });
+  const { page, frame, id, token } = await open(desktop);
+  await at(frame, "welcome");
+  await frame.getByRole("button", { name: "Commencer" }).click();
+  await frame.locator('button[data-document="id_card"]').click();
+  for (const part of ["front", "back", "selfie"]) {
+    await at(frame, `capture_${part}`);
+    await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
+    await frame.getByRole("button", { name: "Prendre la photo" }).click();
+    await at(frame, `review_${part}`);
+    await frame.getByRole("button", { name: /^Utiliser (cette photo|quand même)$/ }).click();
+  }
+  await at(frame, "sending");
+  for (let i = 0; i < 100 && desktopPuts < 3; i++) await page.waitForTimeout(100);
+  assert.ok(desktopPuts >= 3, `the desktop tried every part (${desktopPuts} PUTs)`);
+
+  // The shopper takes it all again on the phone, which finishes.
+  const phone = await env.browser.newContext({ ...devices["Pixel 5"] });
+  const sent = new Map();
+  await phone.route(/\/api\/sessions\/[0-9a-f]+\/parts\//, (route) => {
+    const req = route.request();
+    if (req.method() === "PUT") sent.set(req.url().split("/").pop(), createHash("sha256").update(req.postDataBuffer()).digest("hex"));
+    return route.continue();
+  });
+  const mobile = await phone.newPage();
+  await mobile.goto(`${CAPTURE}/#session=${id}&token=${token}&lang=fr&auto=0`);
+  for (const part of ["front", "back", "selfie"]) {
+    await mobile.locator(`[data-screen="capture_${part}"]`).waitFor({ timeout: 20000 });
+    await mobile.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
+    await mobile.getByRole("button", { name: "Prendre la photo" }).tap();
+    await mobile.locator(`[data-screen="review_${part}"]`).waitFor({ timeout: 20000 });
+    await mobile.getByRole("button", { name: /^Utiliser (cette photo|quand même)$/ }).tap();
+  }
+  await mobile.locator('[data-screen="done"]').waitFor({ timeout: 20000 });
+
+  // The desktop's network comes back: its next try meets a completed
+  // session, and it follows instead of failing or overwriting.
+  blocked = false;
+  await at(frame, "done", 60000);
+  const events = await page.evaluate(() => window.idcaptureEvents);
+  const types = events.map((e) => e.type);
+  assert.ok(!types.includes("error"), `no error: ${types}`);
+  assert.equal(types.at(-1), "completed");
+  assert.equal(types.filter((t) => t === "completed").length, 1);
+  const s = await readSession(id, token);
+  assert.equal(s.status, "completed");
+  assert.equal(s.parts.length, 3);
+  for (const p of s.parts) assert.equal(p.sha256, sent.get(p.part), `${p.part}: the phone's bytes, stored once`);
   await phone.close();
   await desktop.close();
 });

@@ -161,10 +161,12 @@ for (const [name, code, text] of [
     assert.deepEqual(await axe(page), []);
     const codes = await page.evaluate(() => window.idcaptureEvents.filter((e) => e.type === "error").map((e) => e.code));
     assert.deepEqual(codes, [code]);
+    // The hand-off is offered with the error, beside the retry.
+    assert.equal(await box.locator("button.secondary").textContent(), "Continuer sur mon téléphone");
     // Recovery: the retry (the simulated failure happened once) reopens it.
     await box.locator("button.primary").click();
     await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
-    // And the hand-off is offered with the error.
+    assert.equal(await frame.locator(".camera-error").count(), 0, "the error is gone once the camera runs");
     await context.close();
   });
 }
