@@ -7,6 +7,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, Headers, Request, RequestInit, Response};
 
+/// How long a request may take, body and answer included (a still of a
+/// few hundred kB goes up in seconds even on a poor mobile link).
+const REQUEST_TIMEOUT_MS: u32 = 60_000;
+
 async fn send(
     method: &str,
     url: &str,
@@ -29,6 +33,15 @@ async fn send(
         init.set_body(b);
     }
     init.set_headers(&headers);
+    // A request that never answers (a proxy holding the connection, a
+    // radio that died mid-upload) would hold its part in flight for ever:
+    // after REQUEST_TIMEOUT_MS it is aborted and counts as no answer.
+    let abort = web_sys::AbortController::new().map_err(|_| ApiError::Browser)?;
+    init.set_signal(Some(&abort.signal()));
+    let _timeout = gloo::timers::callback::Timeout::new(REQUEST_TIMEOUT_MS, {
+        let abort = abort.clone();
+        move || abort.abort()
+    });
     let req = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Browser)?;
     let resp: Response =
         JsFuture::from(window.fetch_with_request(&req)).await.map_err(|_| ApiError::Network)?.unchecked_into();

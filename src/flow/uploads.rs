@@ -22,10 +22,15 @@ pub enum Failure {
     /// failing): tried again when the browser is back online, after
     /// [`RESUME_MS`] anyway, or at once by "Réessayer".
     Unreachable,
-    /// The backend refused the image for good (4xx other than a closed
-    /// session): the same bytes would be refused again, so the journey
-    /// asks for a retake ([`super::Event::Refused`]) and it waits for it.
+    /// The backend refused the image itself (too large, not a JPEG, not
+    /// decodable: 413, 415, 422), or lost it: the same bytes would be
+    /// refused again, so the journey asks for a retake
+    /// ([`super::Event::Refused`]) and the part waits for it.
     Refused,
+    /// Refused for another reason a retake would not fix (a 4xx on the
+    /// request, a request the browser would not build): the shopper's
+    /// "Réessayer" sends it again, the timer does not.
+    Rejected,
 }
 
 /// One part's upload.
@@ -75,12 +80,29 @@ pub enum Msg {
     Failed(Part, Failure),
     Online,
     Offline,
-    /// "Réessayer", or the resume timer: unreachable parts pending again,
-    /// a failed completion waiting again. A refused part waits for its
-    /// retake, not for this.
+    /// The resume timer, or the browser back online: unreachable parts
+    /// pending again, a failed completion waiting again.
+    Resume,
+    /// "Réessayer": as [`Msg::Resume`], and rejected parts too. A refused
+    /// part waits for its retake, not for this.
     Retry,
+    /// The backend no longer holds these parts it had stored (completion
+    /// says they are missing): each needs a retake.
+    Lost(Vec<Part>),
+    /// The document chosen needs only these parts: forget the others.
+    Document(Vec<Part>),
     CompletionFailed,
     Completed,
+}
+
+/// What an [`Uploads::apply`] means for the rest of the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// This device's request stored the part just now: the journey counts
+    /// it (again, after a retake).
+    pub stored: bool,
+    /// ... and the host hears of it (once per part).
+    pub announce: bool,
 }
 
 /// The uploads of one journey.
@@ -131,11 +153,11 @@ impl Uploads {
     }
 
     /// Apply what happened in `generation`; results of an older generation
-    /// change nothing. Returns whether the host should now be told that
-    /// this device stored the part (true once per part).
-    pub fn apply(&mut self, generation: u32, msg: Msg) -> bool {
+    /// change nothing.
+    pub fn apply(&mut self, generation: u32, msg: Msg) -> Outcome {
+        let mut out = Outcome::default();
         if generation != self.generation {
-            return false;
+            return out;
         }
         match msg {
             Msg::Accepted(p) => match self.state(p) {
@@ -146,21 +168,32 @@ impl Uploads {
                 Some(PartState::InFlight { again: true }) => self.set(p, PartState::Pending),
                 Some(PartState::InFlight { again: false }) => {
                     self.set(p, PartState::Stored);
+                    out.stored = true;
                     if !self.announced.contains(&p) {
                         self.announced.push(p);
-                        return true;
+                        out.announce = true;
                     }
                 }
                 _ => {}
             },
+            // Whatever this device has for them is not sent any more: a
+            // request on its way stops retrying (see [`Uploads::sending`]).
             Msg::Known(parts) => {
                 for p in parts {
-                    // A request of this device on its way is left to finish.
-                    if !matches!(self.state(p), Some(PartState::InFlight { .. })) {
-                        self.set(p, PartState::Stored);
-                    }
+                    self.set(p, PartState::Stored);
                 }
             }
+            Msg::Lost(parts) => {
+                for p in parts {
+                    if self.state(p).is_none_or(|s| s == PartState::Stored) {
+                        self.set(p, PartState::Failed(Failure::Refused));
+                    }
+                }
+                if let Completion::Failed(_) | Completion::InFlight = self.completion {
+                    self.completion = Completion::Waiting;
+                }
+            }
+            Msg::Document(parts) => self.parts.retain(|(p, _)| parts.contains(p)),
             Msg::Failed(p, f) => match self.state(p) {
                 Some(PartState::InFlight { again: true }) => self.set(p, PartState::Pending),
                 Some(PartState::InFlight { again: false }) => self.set(p, PartState::Failed(f)),
@@ -168,10 +201,11 @@ impl Uploads {
             },
             Msg::Online => {
                 self.online = true;
-                self.retry();
+                self.retry(false);
             }
             Msg::Offline => self.online = false,
-            Msg::Retry => self.retry(),
+            Msg::Resume => self.retry(false),
+            Msg::Retry => self.retry(true),
             Msg::CompletionFailed => {
                 if self.completion == Completion::InFlight {
                     self.completion_failures += 1;
@@ -180,13 +214,22 @@ impl Uploads {
             }
             Msg::Completed => self.completion = Completion::Done,
         }
-        false
+        out
     }
 
-    fn retry(&mut self) {
+    /// Whether a request for `part` of `generation` is still wanted: a
+    /// request whose part another device stored, or whose journey ended,
+    /// stops retrying.
+    pub fn sending(&self, generation: u32, part: Part) -> bool {
+        generation == self.generation && matches!(self.state(part), Some(PartState::InFlight { .. }))
+    }
+
+    fn retry(&mut self, rejected_too: bool) {
         for (_, s) in &mut self.parts {
-            if *s == PartState::Failed(Failure::Unreachable) {
-                *s = PartState::Pending;
+            match s {
+                PartState::Failed(Failure::Unreachable) => *s = PartState::Pending,
+                PartState::Failed(Failure::Rejected) if rejected_too => *s = PartState::Pending,
+                _ => {}
             }
         }
         if let Completion::Failed(_) = self.completion {
@@ -222,7 +265,7 @@ impl Uploads {
         false
     }
 
-    /// After how long to [`Msg::Retry`] on its own: the sooner of a failed
+    /// After how long to [`Msg::Resume`] on its own: the sooner of a failed
     /// completion's backoff and a part left unreachable.
     pub fn resume_after_ms(&self) -> Option<u32> {
         let completion = match self.completion {
@@ -242,6 +285,9 @@ impl Uploads {
         if self.parts.iter().any(|(_, s)| *s == PartState::Failed(Failure::Refused)) {
             // The way forward is the retake the journey asks for.
             return Some((Key::UploadRefused, false));
+        }
+        if self.parts.iter().any(|(_, s)| *s == PartState::Failed(Failure::Rejected)) {
+            return Some((Key::UploadFailed, true));
         }
         let unreachable = self.parts.iter().any(|(_, s)| *s == PartState::Failed(Failure::Unreachable));
         if unstored && !self.online {
@@ -271,8 +317,6 @@ mod tests {
     use super::*;
     use Part::*;
 
-    const FLYING: Option<PartState> = Some(PartState::InFlight { again: false });
-
     fn accepted(parts: &[Part]) -> Uploads {
         let mut u = Uploads::default();
         for p in parts {
@@ -289,9 +333,9 @@ mod tests {
         u.apply(0, Msg::Online);
         u.apply(0, Msg::Retry);
         assert!(u.claim().is_empty());
-        assert!(u.apply(0, Msg::Stored(DocumentFront)));
+        assert!(u.apply(0, Msg::Stored(DocumentFront)).announce);
         // Stored once: a second confirmation is not news for the host.
-        assert!(!u.apply(0, Msg::Stored(DocumentFront)));
+        assert!(!u.apply(0, Msg::Stored(DocumentFront)).announce);
         assert!(u.claim().is_empty());
     }
 
@@ -302,13 +346,14 @@ mod tests {
         u.apply(0, Msg::Accepted(DocumentFront));
         assert!(u.claim().is_empty(), "one request per part at a time");
         // The older request's answer: the newer still is due now.
-        assert!(!u.apply(0, Msg::Stored(DocumentFront)));
+        assert_eq!(u.apply(0, Msg::Stored(DocumentFront)), Outcome::default());
         assert_eq!(u.claim(), vec![DocumentFront]);
-        assert!(u.apply(0, Msg::Stored(DocumentFront)));
-        // A retake after it was stored is sent again, but not announced twice.
+        assert!(u.apply(0, Msg::Stored(DocumentFront)).announce);
+        // A retake after it was stored is sent again and counted by the
+        // journey again, but not announced to the host twice.
         u.apply(0, Msg::Accepted(DocumentFront));
         assert_eq!(u.claim(), vec![DocumentFront]);
-        assert!(!u.apply(0, Msg::Stored(DocumentFront)));
+        assert_eq!(u.apply(0, Msg::Stored(DocumentFront)), Outcome { stored: true, announce: false });
         assert_eq!(u.state(DocumentFront), Some(PartState::Stored));
         // A failure of the older request while a retake waits: still sent.
         u.apply(0, Msg::Accepted(DocumentBack));
@@ -344,7 +389,7 @@ mod tests {
         assert_eq!(u.claim(), vec![Selfie]);
         u.apply(0, Msg::Failed(Selfie, Failure::Unreachable));
         assert_eq!(u.resume_after_ms(), Some(RESUME_MS));
-        u.apply(0, Msg::Retry);
+        u.apply(0, Msg::Resume);
         assert_eq!(u.claim(), vec![Selfie], "sent again while still 'offline'");
         u.apply(0, Msg::Stored(Selfie));
         assert_eq!(u.banner(), None, "stored: nothing to say, whatever the browser thinks");
@@ -367,15 +412,53 @@ mod tests {
         u.apply(0, Msg::Failed(Selfie, Failure::Refused));
         u.apply(0, Msg::Failed(DocumentFront, Failure::Unreachable));
         assert_eq!(u.banner(), Some((Key::UploadRefused, false)));
-        // The timer and the button resend the unreachable part only.
-        u.apply(0, Msg::Retry);
+        // The timer, the network and the button resend the unreachable
+        // part only.
+        u.apply(0, Msg::Resume);
         u.apply(0, Msg::Online);
+        u.apply(0, Msg::Retry);
         assert_eq!(u.claim(), vec![DocumentFront]);
         u.apply(0, Msg::Stored(DocumentFront));
         assert!(!u.claim_completion(true), "no completion while a part waits");
         u.apply(0, Msg::Accepted(Selfie));
         assert_eq!(u.claim(), vec![Selfie]);
         assert_eq!(u.banner(), None);
+    }
+
+    #[test]
+    fn a_rejected_part_waits_for_the_shoppers_retry() {
+        let mut u = accepted(&[Selfie]);
+        u.claim();
+        u.apply(0, Msg::Failed(Selfie, Failure::Rejected));
+        assert_eq!(u.banner(), Some((Key::UploadFailed, true)));
+        assert_eq!(u.resume_after_ms(), None, "no timer resends it");
+        u.apply(0, Msg::Resume);
+        u.apply(0, Msg::Online);
+        assert!(u.claim().is_empty());
+        u.apply(0, Msg::Retry);
+        assert_eq!(u.claim(), vec![Selfie]);
+    }
+
+    #[test]
+    fn parts_outside_the_document_and_lost_parts() {
+        // An ID card's back refused, then the shopper switches to a passport.
+        let mut u = accepted(&[DocumentFront, DocumentBack]);
+        u.claim();
+        u.apply(0, Msg::Stored(DocumentFront));
+        u.apply(0, Msg::Failed(DocumentBack, Failure::Refused));
+        assert!(!u.claim_completion(true));
+        u.apply(0, Msg::Document(vec![DocumentFront, Selfie]));
+        assert_eq!(u.banner(), None);
+        assert!(u.claim_completion(true));
+        // The backend says the front is missing after all: retake it.
+        u.apply(0, Msg::Lost(vec![DocumentFront]));
+        assert_eq!(u.state(DocumentFront), Some(PartState::Failed(Failure::Refused)));
+        assert_eq!(u.completion(), Completion::Waiting);
+        assert!(!u.claim_completion(true));
+        u.apply(0, Msg::Accepted(DocumentFront));
+        assert_eq!(u.claim(), vec![DocumentFront]);
+        u.apply(0, Msg::Stored(DocumentFront));
+        assert!(u.claim_completion(true));
     }
 
     #[test]
@@ -390,13 +473,13 @@ mod tests {
         u.apply(0, Msg::CompletionFailed);
         assert_eq!(u.banner(), None, "one failure is retried quietly");
         assert_eq!(u.resume_after_ms(), Some(2000));
-        u.apply(0, Msg::Retry);
+        u.apply(0, Msg::Resume);
         assert!(u.claim_completion(true));
         u.apply(0, Msg::CompletionFailed);
         assert_eq!(u.banner(), Some((Key::UploadFailed, true)));
         assert_eq!(u.resume_after_ms(), Some(4000));
         for _ in 0..5 {
-            u.apply(0, Msg::Retry);
+            u.apply(0, Msg::Resume);
             assert!(u.claim_completion(true));
             u.apply(0, Msg::CompletionFailed);
         }
@@ -415,13 +498,16 @@ mod tests {
         let mut u = accepted(&[DocumentFront, DocumentBack]);
         u.claim();
         u.apply(0, Msg::Failed(DocumentBack, Failure::Unreachable));
+        assert!(u.sending(0, DocumentFront));
         u.apply(0, Msg::Known(vec![DocumentFront, DocumentBack]));
-        // The front's own request is left to finish; the back is not resent.
-        assert_eq!(u.state(DocumentFront), FLYING);
+        // The front's own request stops retrying; the back is not resent.
+        assert!(!u.sending(0, DocumentFront));
         assert_eq!(u.state(DocumentBack), Some(PartState::Stored));
         u.apply(0, Msg::Retry);
         assert!(u.claim().is_empty());
-        assert!(!u.apply(0, Msg::Known(vec![Selfie])), "another device's part is not announced here");
+        // Its late answer changes nothing and is not news.
+        assert_eq!(u.apply(0, Msg::Stored(DocumentFront)), Outcome::default());
+        assert_eq!(u.apply(0, Msg::Known(vec![Selfie])), Outcome::default(), "not announced here");
         assert_eq!(u.state(Selfie), Some(PartState::Stored));
     }
 
@@ -432,7 +518,8 @@ mod tests {
         u.apply(0, Msg::Offline);
         let old = u.generation();
         u.reset();
-        assert!(!u.apply(old, Msg::Stored(DocumentFront)));
+        assert_eq!(u.apply(old, Msg::Stored(DocumentFront)), Outcome::default());
+        assert!(!u.sending(old, DocumentFront));
         assert_eq!(u.state(DocumentFront), None);
         u.apply(old, Msg::Accepted(Selfie));
         assert!(u.claim().is_empty());

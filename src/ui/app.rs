@@ -208,6 +208,13 @@ pub fn app() -> Html {
                 let window = web_sys::window().expect("a window");
                 EventListener::new(&window, "message", move |e| {
                     let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else { return };
+                    // Nothing from elsewhere is even read: a foreign page's
+                    // message is dropped before its data is touched.
+                    if Some(e.origin().as_str()) != l.host.origin() {
+                        ignored.set(ignored.get() + 1);
+                        web_sys::console::debug_1(&format!("idcapture: ignored message #{}", ignored.get()).into());
+                        return;
+                    }
                     let data = js_sys::JSON::stringify(&e.data())
                         .ok()
                         .and_then(|s| s.as_string())

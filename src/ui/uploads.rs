@@ -12,7 +12,7 @@ use crate::api::{self, ApiError};
 use crate::camera::Still;
 use crate::checks::Report;
 use crate::flow::uploads::{Failure, Msg, Uploads};
-use crate::flow::{Event, Part, Step};
+use crate::flow::{DocumentType, Event, Part, Step};
 use crate::host::HostEvent;
 use crate::i18n::Key;
 use gloo::events::EventListener;
@@ -64,10 +64,24 @@ impl Driver {
             Msg::Stored(p) => Some(*p),
             _ => None,
         };
-        let news = self.state.borrow_mut().apply(generation, msg);
-        if let (Some(p), true) = (stored, news) {
-            self.loaded.host.post(HostEvent::PartUploaded { part: p.as_str() });
-            self.journey.dispatch(Event::Uploaded(p));
+        // Stills nothing will send any more: parts the backend holds from
+        // elsewhere (dropped), parts outside the document (only its kept).
+        let drop_stills: Option<(Vec<Part>, bool)> = match &msg {
+            Msg::Known(parts) => Some((parts.clone(), false)),
+            Msg::Document(parts) => Some((parts.clone(), true)),
+            _ => None,
+        };
+        let out = self.state.borrow_mut().apply(generation, msg);
+        if let Some(p) = stored {
+            if out.announce {
+                self.loaded.host.post(HostEvent::PartUploaded { part: p.as_str() });
+            }
+            if out.stored {
+                self.journey.dispatch(Event::Uploaded(p));
+            }
+        }
+        if let (Some((parts, listed_kept)), true) = (drop_stills, self.current(generation)) {
+            self.stills.borrow_mut().retain(|p, _| parts.contains(p) == listed_kept);
         }
         self.redraw.force_update();
     }
@@ -85,7 +99,7 @@ impl Driver {
     /// it and follow what the backend says. `part`: the upload that was
     /// refused, or `None` for the completion. A read that fails, or a
     /// session still open, is a failure to try again later, never a guess.
-    fn closed(&self, generation: u32, part: Option<Part>) {
+    fn closed(&self, generation: u32, part: Option<Part>, document: &'static [Part]) {
         let d = self.clone();
         spawn_local(async move {
             let status = match api::read_session(&d.loaded.session).await {
@@ -104,6 +118,21 @@ impl Driver {
                 Ok((status, _)) if status == "cancelled" => d.journey.dispatch(Event::Cancel),
                 Ok((status, _)) if status == "expired" => d.journey.dispatch(Event::Expire),
                 Err(ApiError::Expired) => d.journey.dispatch(Event::Expire),
+                // Completion refused on an open session: parts it needs are
+                // missing there though this device had them stored (purged,
+                // or replaced by nothing): each is taken again.
+                Ok((_, held)) if part.is_none() => {
+                    let held: Vec<Part> = held.iter().filter_map(|p| Part::parse(&p.part)).collect();
+                    let lost: Vec<Part> = document.iter().copied().filter(|p| !held.contains(p)).collect();
+                    if lost.is_empty() {
+                        d.apply(generation, Msg::CompletionFailed);
+                    } else {
+                        d.apply(generation, Msg::Lost(lost.clone()));
+                        for p in lost {
+                            d.journey.dispatch(Event::Refused(p));
+                        }
+                    }
+                }
                 _ => match part {
                     Some(p) => d.apply(generation, Msg::Failed(p, Failure::Unreachable)),
                     None => d.apply(generation, Msg::CompletionFailed),
@@ -125,6 +154,8 @@ impl Driver {
             let result = {
                 let (retrying, redraw) = (d.retrying.clone(), d.redraw.clone());
                 let state = d.state.clone();
+                // Retries stop once nobody wants this request: the journey
+                // ended, or another device stored the part.
                 api::put_part(
                     &d.loaded.session,
                     part.as_str(),
@@ -134,7 +165,7 @@ impl Driver {
                         retrying.borrow_mut().insert(part);
                         redraw.force_update();
                     },
-                    move || state.borrow().generation() != generation,
+                    move || !state.borrow().sending(generation, part),
                 )
                 .await
             };
@@ -150,23 +181,30 @@ impl Driver {
                     d.apply(generation, Msg::Stored(part));
                 }
                 Err(ApiError::Expired) => d.journey.dispatch(Event::Expire),
-                Err(ApiError::Http { status: 409, .. }) => d.closed(generation, Some(part)),
+                Err(ApiError::Http { status: 409, .. }) => d.closed(generation, Some(part), &[]),
                 Err(e) if e.transient() => d.apply(generation, Msg::Failed(part, Failure::Unreachable)),
-                Err(_) => {
-                    // The same bytes would be refused again: ask for a retake.
-                    d.loaded.host.post(HostEvent::Error { code: "upload_failed" });
+                // The image itself is refused (too large, not a JPEG, not
+                // decodable): the same bytes would be refused again.
+                Err(ApiError::Http { status: 413 | 415 | 422, .. }) => {
+                    d.loaded.host.post(HostEvent::Error { code: "upload_refused" });
                     d.forget(part, &still);
                     d.apply(generation, Msg::Failed(part, Failure::Refused));
                     d.journey.dispatch(Event::Refused(part));
+                }
+                // Anything else a retake would not fix: kept, and sent again
+                // on the shopper's "Réessayer".
+                Err(_) => {
+                    d.loaded.host.post(HostEvent::Error { code: "upload_failed" });
+                    d.apply(generation, Msg::Failed(part, Failure::Rejected));
                 }
             }
         });
     }
 
-    fn complete(&self, generation: u32, document: &'static str) {
+    fn complete(&self, generation: u32, document: DocumentType) {
         let d = self.clone();
         spawn_local(async move {
-            let result = api::complete(&d.loaded.session, document).await;
+            let result = api::complete(&d.loaded.session, document.as_str()).await;
             if !d.current(generation) {
                 return;
             }
@@ -178,7 +216,7 @@ impl Driver {
                 Err(ApiError::Expired) => d.journey.dispatch(Event::Expire),
                 // Completed by an earlier request whose answer was lost, or
                 // on another device; or closed otherwise: the backend says.
-                Err(ApiError::Http { status: 409, .. }) => d.closed(generation, None),
+                Err(ApiError::Http { status: 409, .. }) => d.closed(generation, None, document.parts()),
                 Err(_) => d.apply(generation, Msg::CompletionFailed),
             }
         });
@@ -219,7 +257,7 @@ pub fn use_uploads(ready: Option<Rc<Loaded>>, journey: UseReducerHandle<JourneyS
                     }
                     if let (Step::Sending, Some(doc)) = (j.step, j.document) {
                         if d.state.borrow_mut().claim_completion(j.ready_to_complete()) {
-                            d.complete(generation, doc.as_str());
+                            d.complete(generation, doc);
                         }
                     }
                     let due = d.state.borrow().resume_after_ms();
@@ -229,7 +267,7 @@ pub fn use_uploads(ready: Option<Rc<Loaded>>, journey: UseReducerHandle<JourneyS
                             let (d2, timer2) = (d.clone(), timer.clone());
                             let t = Timeout::new(ms, move || {
                                 timer2.borrow_mut().take();
-                                d2.apply(generation, Msg::Retry);
+                                d2.apply(generation, Msg::Resume);
                             });
                             // Replacing the old timeout cancels it.
                             *timer.borrow_mut() = Some((t, ms));
@@ -251,6 +289,18 @@ pub fn use_uploads(ready: Option<Rc<Loaded>>, journey: UseReducerHandle<JourneyS
                 state.borrow_mut().reset();
                 stills.borrow_mut().clear();
                 timer.borrow_mut().take();
+            }
+        });
+    }
+
+    // The document chosen (or chosen again): uploads of parts it does not
+    // need are forgotten, so they hold back neither completion nor banner.
+    {
+        let driver = driver.clone();
+        use_effect_with(journey.0.document, move |doc| {
+            if let (Some(d), Some(doc)) = (driver, doc) {
+                let generation = d.state.borrow().generation();
+                d.apply(generation, Msg::Document(doc.parts().to_vec()));
             }
         });
     }

@@ -120,10 +120,13 @@ test("a good card is captured with no click, and passes the full-resolution chec
   // Every cue the shopper is shown on the way to the shot, in order.
   await o.inner().evaluate(() => {
     window.__cues = [];
-    new MutationObserver(() => {
+    const note = () => {
       const c = document.querySelector(".guidance")?.dataset.cue;
       if (c && window.__cues.at(-1) !== c) window.__cues.push(c);
-    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-cue"] });
+    };
+    // The cue already shown counts too (it may not change again before the shot).
+    note();
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-cue"] });
   });
   await at(o.frame, "review_back", 15000);
   const cues = await o.inner().evaluate(() => window.__cues);
