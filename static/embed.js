@@ -1,7 +1,7 @@
 /*! idcapture embed loader, v1. No dependencies; loaded from the capture origin.
  *
  *   const capture = IdCapture.mount(element, {
- *     captureUrl: "https://capture.example/",   // where idcapture is served
+ *     captureUrl: "https://capture.example/m/<merchant>/", // embed_url from the session's creation
  *     sessionId, token,                          // from your back end's session creation
  *     lang: "fr",                                // optional: fr, es, it, pt, en
  *     autoCapture: false,                        // optional: shutter only (default: shoots by itself)
@@ -10,9 +10,13 @@
  *   capture.cancel();    // ask the capture to cancel the session
  *   capture.unmount();   // remove the iframe and the listener
  *
- * The token is put in the URL fragment (never sent to any server, never in
- * a Referer). Events are delivered only when they come from the capture
- * origin, from this iframe, in the idcapture envelope.
+ * The token never appears in the page: the iframe's URL carries only the
+ * session id, and the token is handed to the capture by postMessage, to the
+ * capture origin only, when the frame asks for it (`awaiting_token`; again
+ * after a reload of the frame). Scripts on the page and session-replay tools
+ * that record DOM attributes never see it. Events are delivered only when
+ * they come from the capture origin, from this iframe, in the idcapture
+ * envelope.
  */
 (function () {
   "use strict";
@@ -26,9 +30,14 @@
     if (!ID.test(String(o.sessionId)) || !TOKEN.test(String(o.token))) throw new TypeError("IdCapture.mount: sessionId and token as returned by the session API are required");
     var url = new URL(String(o.captureUrl));
     if (url.protocol !== "https:" && url.hostname !== "localhost" && url.hostname !== "127.0.0.1") throw new TypeError("IdCapture.mount: captureUrl must be https");
+    // Only a merchant's path may be framed (by that merchant): anything else
+    // would be a blank frame the browser refuses to show.
+    if (!/^\/m\/[a-z0-9-]{1,32}\/$/.test(url.pathname)) throw new TypeError("IdCapture.mount: captureUrl must be the session's embed_url (https://…/m/<merchant>/)");
     var origin = url.origin;
+    // Kept in this closure only: never in the DOM, never in a URL.
+    var token = String(o.token);
     url.search = "";
-    url.hash = "session=" + o.sessionId + "&token=" + o.token;
+    url.hash = "session=" + o.sessionId;
     // The checkout's language (fr, es, it, pt, en); else the browser's.
     if (typeof o.lang === "string" && /^[A-Za-z0-9-]{1,16}$/.test(o.lang)) url.hash += "&lang=" + o.lang;
     // Auto-capture is on unless the merchant turns it off.
@@ -48,6 +57,11 @@
       if (e.origin !== origin || e.source !== iframe.contentWindow) return;
       var d = e.data;
       if (!d || d.source !== "idcapture" || d.version !== VERSION || typeof d.type !== "string") return;
+      if (d.type === "awaiting_token") {
+        // Only to the capture origin, only to this frame.
+        iframe.contentWindow.postMessage({ source: "merchant", version: VERSION, type: "token", token: token }, origin);
+        return;
+      }
       if (typeof o.onEvent === "function") o.onEvent(d);
     }
     window.addEventListener("message", onMessage);
@@ -61,6 +75,7 @@
       unmount: function () {
         window.removeEventListener("message", onMessage);
         iframe.remove();
+        token = null;
       },
     };
   }

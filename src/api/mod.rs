@@ -7,7 +7,7 @@ pub mod retry;
 #[cfg(target_arch = "wasm32")]
 mod web;
 #[cfg(target_arch = "wasm32")]
-pub use web::{cancel, complete, put_part, read_session, save_progress};
+pub use web::{cancel, complete, merchant_origin, put_part, read_session, save_progress};
 
 use crate::i18n::Key;
 use serde::Deserialize;
@@ -32,6 +32,9 @@ pub struct SessionInfo {
     pub document_type: Option<String>,
     #[serde(default)]
     pub started: bool,
+    /// The merchant whose path may show this session (`/m/<key>/`).
+    #[serde(default)]
+    pub merchant: Option<String>,
     pub parts: Vec<StoredPart>,
 }
 

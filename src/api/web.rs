@@ -154,6 +154,31 @@ pub async fn save_progress(session: &SessionRef, started: bool, document_type: O
     send_retrying("PATCH", &url, session, Some((&body, "application/json")), None, |_| {}, || false).await.map(|_| ())
 }
 
+/// The origin of a merchant's checkout (public: it is also the page's
+/// `frame-ancestors`), where an embedded capture asks for its token.
+pub async fn merchant_origin(key: &str) -> Result<String, ApiError> {
+    let window = web_sys::window().ok_or(ApiError::Browser)?;
+    let abort = web_sys::AbortController::new().map_err(|_| ApiError::Browser)?;
+    let init = RequestInit::new();
+    init.set_signal(Some(&abort.signal()));
+    let _timeout = gloo::timers::callback::Timeout::new(REQUEST_TIMEOUT_MS, {
+        let abort = abort.clone();
+        move || abort.abort()
+    });
+    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(&format!("/api/merchants/{key}"), &init))
+        .await
+        .map_err(|_| ApiError::Network)?
+        .unchecked_into();
+    if !resp.ok() {
+        return Err(ApiError::Http { status: resp.status(), code: String::new() });
+    }
+    #[derive(serde::Deserialize)]
+    struct Merchant {
+        origin: String,
+    }
+    json::<Merchant>(resp).await.map(|m| m.origin)
+}
+
 /// Cancel the session (the host asked for it).
 pub async fn cancel(session: &SessionRef) -> Result<(), ApiError> {
     let url = format!("/api/sessions/{}/cancel", session.id);

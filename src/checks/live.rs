@@ -35,6 +35,8 @@ pub struct LiveEvents {
     pub on_announce: Callback<Cue>,
     /// Good and steady: take the shot (once).
     pub on_capture: Callback<()>,
+    /// The selfie's face model cannot be had: no guidance, the shutter.
+    pub on_unavailable: Callback<()>,
 }
 
 struct State {
@@ -149,9 +151,13 @@ impl LiveLoop {
     ) -> LiveLoop {
         let detector = Rc::new(RefCell::new(None));
         if part.is_selfie() {
-            let slot = detector.clone();
+            let (slot, unavailable) = (detector.clone(), events.on_unavailable.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                *slot.borrow_mut() = face_detector().await;
+                let d = face_detector().await;
+                if d.is_none() {
+                    unavailable.emit(());
+                }
+                *slot.borrow_mut() = d;
             });
         }
         let state = RefCell::new(State {

@@ -1,8 +1,11 @@
 //! Running the checks in the page. The face model (1.2 MB) is fetched only
 //! when the selfie step starts, once per page, and kept in memory for
-//! retakes; the first screen never loads it.
+//! retakes; the first screen never loads it. It is checked against its
+//! pinned SHA-256 (Web Crypto) before it is parsed and fetched with a
+//! timeout; when it cannot be had, the selfie is taken with the shutter and
+//! judged by the backend alone, never a crash or an endless wait.
 
-use super::Report;
+use super::{hex, ModelError, Report, FACE_MODEL_SHA256};
 use crate::flow::Part;
 use idcapture_quality::{analyze_document, analyze_selfie, FaceDetector, Frame, PixelFormat};
 use std::cell::{Cell, RefCell};
@@ -13,36 +16,94 @@ use wasm_bindgen_futures::JsFuture;
 /// Where the page finds the model (served with the app, same origin).
 pub const FACE_MODEL_URL: &str = "/models/seeta_fd_frontal_v1.0.bin";
 
+/// The whole model download (body included) may take this long.
+pub const MODEL_TIMEOUT_MS: u32 = 15_000;
+
+/// A still's check waits this long for a model still loading, then lets
+/// the backend judge alone.
+pub const STILL_WAIT_MS: u32 = 8_000;
+
 thread_local! {
     static DETECTOR: RefCell<Option<Rc<RefCell<FaceDetector>>>> = const { RefCell::new(None) };
     static LOADING: Cell<bool> = const { Cell::new(false) };
+    /// The model could not be had on this page (a reload tries again).
+    static FAILED: Cell<Option<ModelError>> = const { Cell::new(None) };
 }
 
-async fn fetch_model() -> Option<FaceDetector> {
-    let window = web_sys::window()?;
-    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(FACE_MODEL_URL)).await.ok()?.unchecked_into();
+async fn fetch_model() -> Result<FaceDetector, ModelError> {
+    let window = web_sys::window().ok_or(ModelError::Fetch)?;
+    let abort = web_sys::AbortController::new().map_err(|_| ModelError::Fetch)?;
+    let timed_out = Rc::new(Cell::new(false));
+    let _timeout = gloo::timers::callback::Timeout::new(MODEL_TIMEOUT_MS, {
+        let (abort, timed_out) = (abort.clone(), timed_out.clone());
+        move || {
+            timed_out.set(true);
+            abort.abort();
+        }
+    });
+    let lost = |_| if timed_out.get() { ModelError::Timeout } else { ModelError::Fetch };
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(&abort.signal()));
+    let resp: web_sys::Response =
+        JsFuture::from(window.fetch_with_str_and_init(FACE_MODEL_URL, &init)).await.map_err(lost)?.unchecked_into();
     if !resp.ok() {
-        return None;
+        return Err(ModelError::Fetch);
     }
-    let buf = JsFuture::from(resp.array_buffer().ok()?).await.ok()?;
+    let buf = JsFuture::from(resp.array_buffer().map_err(|_| ModelError::Fetch)?).await.map_err(lost)?;
+    // The digest before the parser sees a byte.
+    let subtle = window.crypto().map_err(|_| ModelError::Integrity)?.subtle();
+    let digest = subtle
+        .digest_with_str_and_buffer_source("SHA-256", &js_sys::Uint8Array::new(&buf))
+        .map_err(|_| ModelError::Integrity)?;
+    let digest = JsFuture::from(digest).await.map_err(|_| ModelError::Integrity)?;
+    if hex(&js_sys::Uint8Array::new(&digest).to_vec()) != FACE_MODEL_SHA256 {
+        return Err(ModelError::Integrity);
+    }
     let bytes = js_sys::Uint8Array::new(&buf).to_vec();
-    FaceDetector::from_bytes(&bytes).ok()
+    FaceDetector::from_bytes(&bytes).map_err(|_| ModelError::Malformed)
 }
 
 /// The face detector, loading the model on first use; concurrent callers
-/// wait for the one fetch in flight. `None` if the model cannot be had.
+/// wait for the one fetch in flight. `None` if the model cannot be had (then
+/// not asked for again on this page).
 pub async fn face_detector() -> Option<Rc<RefCell<FaceDetector>>> {
     loop {
         if let Some(d) = DETECTOR.with(|d| d.borrow().clone()) {
             return Some(d);
         }
+        if FAILED.with(Cell::get).is_some() {
+            return None;
+        }
         if !LOADING.with(|l| l.replace(true)) {
-            let loaded = fetch_model().await.map(|d| Rc::new(RefCell::new(d)));
+            let loaded = match fetch_model().await {
+                Ok(d) => Some(Rc::new(RefCell::new(d))),
+                Err(e) => {
+                    web_sys::console::warn_1(&format!("idcapture: face model unavailable ({e:?})").into());
+                    FAILED.with(|f| f.set(Some(e)));
+                    None
+                }
+            };
             DETECTOR.with(|d| *d.borrow_mut() = loaded.clone());
             LOADING.with(|l| l.set(false));
             return loaded;
         }
         gloo::timers::future::TimeoutFuture::new(30).await;
+    }
+}
+
+/// [`face_detector`], waiting at most `ms` for a model still loading.
+async fn face_detector_within(ms: u32) -> Option<Rc<RefCell<FaceDetector>>> {
+    prefetch_face_model();
+    let mut waited = 0;
+    loop {
+        if let Some(d) = DETECTOR.with(|d| d.borrow().clone()) {
+            return Some(d);
+        }
+        if FAILED.with(Cell::get).is_some() || waited >= ms {
+            return None;
+        }
+        gloo::timers::future::TimeoutFuture::new(50).await;
+        waited += 50;
     }
 }
 
@@ -61,14 +122,18 @@ pub(super) fn now_ms() -> f64 {
 /// Check a still's RGBA pixels for `part`.
 pub async fn check_still(part: Part, width: u32, height: u32, rgba: &[u8]) -> Report {
     let Ok(frame) = Frame::new(width as usize, height as usize, PixelFormat::Rgba, rgba) else {
-        return Report { accept: true, reasons: vec![], guidance: vec![], ms: 0.0, unchecked: true };
+        return Report::unchecked();
     };
     if part.is_selfie() {
-        let Some(det) = face_detector().await else {
-            return Report { accept: true, reasons: vec![], guidance: vec![], ms: 0.0, unchecked: true };
+        let Some(det) = face_detector_within(STILL_WAIT_MS).await else {
+            return Report::unchecked();
+        };
+        // The live loop may hold it this very moment: never wait on it.
+        let Ok(mut det) = det.try_borrow_mut() else {
+            return Report::unchecked();
         };
         let start = now_ms();
-        let v = analyze_selfie(&frame, &mut det.borrow_mut());
+        let v = analyze_selfie(&frame, &mut det);
         Report {
             accept: v.accept,
             reasons: v.reasons.iter().map(|r| r.as_str()).collect(),

@@ -1,6 +1,10 @@
-//! What the capture page is opened with: the session id and token, from the
-//! URL fragment (`#session=…&token=…`). The fragment never reaches a server
-//! (browsers do not send it) nor a `Referer`, unlike a query string.
+//! What the capture page is opened with: the session id, from the URL
+//! fragment (`#session=…`), and its token, either in the fragment too (the
+//! link a phone opens: `&token=…`) or handed over by the embedding page by
+//! message (an iframe: the token is then in no URL and no DOM attribute of
+//! the merchant's page, see [`crate::host`]). The fragment never reaches a
+//! server (browsers do not send it) nor a `Referer`, unlike a query string.
+//! An embedded page is served at `/m/<merchant>/` ([`merchant_from_path`]).
 
 /// The session the page works on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +45,55 @@ pub enum ConfigError {
 
 fn is_hex(s: &str, len: usize) -> bool {
     s.len() == len && s.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+}
+
+/// What the page was opened with: the session, and its token when the
+/// fragment carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Launch {
+    pub id: String,
+    pub token: Option<String>,
+}
+
+/// A session token as the backend issues them (64 lowercase hex).
+pub fn valid_token(t: &str) -> bool {
+    is_hex(t, 64)
+}
+
+/// Parse `#session=<32 hex>` with an optional `&token=<64 hex>` (the leading
+/// `#` optional). A token that is there must be well formed.
+pub fn parse_launch(fragment: &str) -> Result<Launch, ConfigError> {
+    match parse_fragment(fragment) {
+        Ok(s) => Ok(Launch { id: s.id, token: Some(s.token) }),
+        Err(ConfigError::Malformed) => {
+            let f = fragment.strip_prefix('#').unwrap_or(fragment);
+            let mut id = None;
+            for pair in f.split('&') {
+                match pair.split_once('=') {
+                    Some(("session", v)) => id = Some(v),
+                    Some(("token", _)) => return Err(ConfigError::Malformed),
+                    _ => {}
+                }
+            }
+            match id {
+                Some(i) if f.len() <= 512 && is_hex(i, 32) => Ok(Launch { id: i.into(), token: None }),
+                _ => Err(ConfigError::Malformed),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The merchant key of a page served at `/m/<key>/` (or its `index.html`):
+/// 1 to 32 of a-z, 0-9 and `-`, as the server allows them.
+pub fn merchant_from_path(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/m/")?;
+    let (key, tail) = rest.split_once('/')?;
+    let ok = !key.is_empty()
+        && key.len() <= 32
+        && key.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && (tail.is_empty() || tail == "index.html");
+    ok.then(|| key.to_string())
 }
 
 /// Parse `#session=<32 hex>&token=<64 hex>` (the leading `#` optional).
@@ -101,6 +154,31 @@ mod tests {
         assert_eq!(fragment_lang("#session=x"), None);
         // The session still parses with a language beside it.
         assert!(parse_fragment(&format!("#session={ID}&token={}&lang=it", token())).is_ok());
+    }
+
+    #[test]
+    fn an_embedded_page_has_the_session_and_no_token() {
+        assert_eq!(parse_launch(&format!("#session={ID}&lang=fr")), Ok(Launch { id: ID.into(), token: None }));
+        assert_eq!(
+            parse_launch(&format!("#session={ID}&token={}", token())),
+            Ok(Launch { id: ID.into(), token: Some(token()) })
+        );
+        // A token that is there must be a token.
+        assert_eq!(parse_launch(&format!("#session={ID}&token=abc")), Err(ConfigError::Malformed));
+        assert_eq!(parse_launch(&format!("#token={}", token())), Err(ConfigError::Malformed));
+        assert_eq!(parse_launch("#session=../x"), Err(ConfigError::Malformed));
+        assert_eq!(parse_launch(""), Err(ConfigError::Missing));
+        assert_eq!(parse_launch(&format!("#session={ID}&{}", "x".repeat(600))), Err(ConfigError::Malformed));
+        assert!(valid_token(&token()) && !valid_token("AB") && !valid_token(&"AB".repeat(32)));
+    }
+
+    #[test]
+    fn the_merchant_comes_from_the_path() {
+        assert_eq!(merchant_from_path("/m/demo/"), Some("demo".into()));
+        assert_eq!(merchant_from_path("/m/shop-2/index.html"), Some("shop-2".into()));
+        for bad in ["/", "/m/", "/m//", "/m/demo", "/m/Demo/", "/m/demo/x", "/x/m/demo/", "/m/../"] {
+            assert_eq!(merchant_from_path(bad), None, "{bad}");
+        }
     }
 
     #[test]

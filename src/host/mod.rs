@@ -10,6 +10,8 @@ pub mod config;
 #[cfg(target_arch = "wasm32")]
 mod bridge;
 #[cfg(target_arch = "wasm32")]
+pub mod launch;
+#[cfg(target_arch = "wasm32")]
 pub use bridge::Host;
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +24,9 @@ pub const VERSION: u32 = 1;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum HostEvent {
+    /// An embedded capture asks its host for the session's token (see
+    /// [`launch`]); `embed.js` answers, to the capture origin only.
+    AwaitingToken,
     /// The session is loaded; the deadline (ms since the epoch).
     Ready {
         expires_at: i64,

@@ -38,6 +38,8 @@ pub enum Key {
     Shutter,
     ReviewTitle,
     ReviewCheck,
+    ReviewUnchecked,
+    ReviewCheckSelfie,
     ReviewPhoto,
     Retake,
     UsePhoto,
@@ -52,6 +54,7 @@ pub enum Key {
     SessionErrorTitle,
     SessionMissing,
     SessionUnreadable,
+    SessionForeign,
     CameraDenied,
     CameraNotFound,
     CameraBusy,
@@ -117,6 +120,7 @@ pub enum Key {
     GuideBlur,
     GuideReady,
     GuideTaking,
+    GuideUnavailable,
 }
 
 impl Key {
@@ -147,6 +151,8 @@ impl Key {
         Key::Shutter,
         Key::ReviewTitle,
         Key::ReviewCheck,
+        Key::ReviewUnchecked,
+        Key::ReviewCheckSelfie,
         Key::ReviewPhoto,
         Key::Retake,
         Key::UsePhoto,
@@ -161,6 +167,7 @@ impl Key {
         Key::SessionErrorTitle,
         Key::SessionMissing,
         Key::SessionUnreadable,
+        Key::SessionForeign,
         Key::CameraDenied,
         Key::CameraNotFound,
         Key::CameraBusy,
@@ -226,6 +233,7 @@ impl Key {
         Key::GuideBlur,
         Key::GuideReady,
         Key::GuideTaking,
+        Key::GuideUnavailable,
     ];
 
     /// The message id in the `.ftl` files.
@@ -257,6 +265,8 @@ impl Key {
             Shutter => "shutter",
             ReviewTitle => "review-title",
             ReviewCheck => "review-check",
+            ReviewUnchecked => "review-unchecked",
+            ReviewCheckSelfie => "review-check-selfie",
             ReviewPhoto => "review-photo",
             Retake => "retake",
             UsePhoto => "use-photo",
@@ -271,6 +281,7 @@ impl Key {
             SessionErrorTitle => "session-error-title",
             SessionMissing => "session-missing",
             SessionUnreadable => "session-unreadable",
+            SessionForeign => "session-foreign",
             CameraDenied => "camera-denied",
             CameraNotFound => "camera-not-found",
             CameraBusy => "camera-busy",
@@ -336,6 +347,7 @@ impl Key {
             GuideBlur => "guide-blur",
             GuideReady => "guide-ready",
             GuideTaking => "guide-taking",
+            GuideUnavailable => "guide-unavailable",
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::camera::{CameraError, Still};
 use crate::checks::Report;
 use crate::flow::countdown::Deadline;
 use crate::flow::{DocumentType, Event, Journey, Part, Step};
-use crate::host::config::{parse_fragment, ConfigError, SessionRef};
+use crate::host::config::{merchant_from_path, parse_launch, ConfigError, SessionRef};
 use crate::host::{accept_command, Host, HostCommand, HostEvent};
 use crate::i18n::{set_lang, t, Key, Lang};
 use gloo::events::EventListener;
@@ -87,11 +87,39 @@ pub fn app() -> Html {
     // Load the session named in the fragment.
     {
         let (boot, journey) = (boot.clone(), journey.clone());
-        use_effect_with(*reload, move |_| match parse_fragment(&location_fragment()) {
+        use_effect_with(*reload, move |_| match parse_launch(&location_fragment()) {
             Err(ConfigError::Missing) => boot.set(Boot::Failed(Key::SessionMissing)),
             Err(ConfigError::Malformed) => boot.set(Boot::Failed(Key::SessionMissing)),
-            Ok(session) => spawn_local(async move {
+            Ok(launch) => spawn_local(async move {
+                let merchant =
+                    web_sys::window().and_then(|w| w.location().pathname().ok()).and_then(|p| merchant_from_path(&p));
+                // Embedded: the token comes from the host page by message,
+                // never in the iframe's URL (see `host::launch`).
+                let token = match (launch.token, &merchant) {
+                    (Some(t), _) => Ok(t),
+                    (None, Some(key)) => match api::merchant_origin(key).await {
+                        Ok(origin) => crate::host::launch::obtain_token(&origin).await.ok_or(Key::SessionMissing),
+                        // Not the link's fault: the network's or the server's.
+                        Err(ApiError::Network) | Err(ApiError::Http { status: 500.., .. }) => {
+                            Err(Key::SessionUnreadable)
+                        }
+                        Err(_) => Err(Key::SessionMissing),
+                    },
+                    (None, None) => Err(Key::SessionMissing),
+                };
+                let token = match token {
+                    Ok(t) => t,
+                    Err(k) => {
+                        boot.set(Boot::Failed(k));
+                        return;
+                    }
+                };
+                let session = SessionRef { id: launch.id, token };
                 match api::read_session(&session).await {
+                    // A merchant's page shows only its own sessions.
+                    Ok((info, _)) if merchant.is_some() && info.merchant != merchant => {
+                        boot.set(Boot::Failed(Key::SessionForeign))
+                    }
                     Ok((info, local)) => {
                         let loaded = loaded(session, &info, local);
                         loaded.host.post(HostEvent::Ready { expires_at: info.expires_at });

@@ -138,6 +138,8 @@ pub fn capture(p: &CaptureProps) -> Html {
     let cue = use_state(|| None::<Cue>);
     let announce = use_state(String::new);
     let manual = use_state(|| !p.auto_capture || !coarse_pointer());
+    // The selfie's face model could not be had: say so, offer the shutter.
+    let unavailable = use_state(|| false);
     {
         let (video, status, camera, on_error) =
             (video.clone(), status.clone(), camera.clone(), p.on_camera_error.clone());
@@ -146,6 +148,7 @@ pub fn capture(p: &CaptureProps) -> Html {
         let (live_loop, taking, busy, on_still, auto) =
             (live_loop.clone(), taking.clone(), busy.clone(), p.on_still.clone(), p.auto_capture);
         let (cue, announce, mounted) = (cue.clone(), announce.clone(), mounted.clone());
+        let (unavailable, manual) = (unavailable.clone(), manual.clone());
         use_effect_with((p.part, attempt.0, (*device).clone()), move |(part, _, device)| {
             let alive = Rc::new(Cell::new(true));
             let facing = if part.is_selfie() { Facing::User } else { Facing::Environment };
@@ -170,6 +173,10 @@ pub fn capture(p: &CaptureProps) -> Html {
                                 let events = LiveEvents {
                                     on_advice: Callback::from(move |c: Cue| cue.set(Some(c))),
                                     on_announce: Callback::from(move |c: Cue| announce.set(t(cue_key(c)))),
+                                    on_unavailable: Callback::from(move |_| {
+                                        unavailable.set(true);
+                                        manual.set(true);
+                                    }),
                                     on_capture: {
                                         let (v, taking, busy) = (v.clone(), taking.clone(), busy.clone());
                                         Callback::from(move |_| {
@@ -309,6 +316,8 @@ pub fn capture(p: &CaptureProps) -> Html {
                 // same line through the throttled live region below).
                 if *busy {
                     <p class="guidance" data-cue="taking" aria-hidden="true">{ t(Key::GuideTaking) }</p>
+                } else if *unavailable {
+                    <p class="guidance" data-cue="unavailable" role="status">{ t(Key::GuideUnavailable) }</p>
                 } else if let (true, Some(cue)) = (live, *cue) {
                     <p class={classes!("guidance", good.then_some("good"))} data-cue={cue.as_str()} aria-hidden="true">
                         { t(cue_key(cue)) }

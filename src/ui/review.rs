@@ -29,7 +29,10 @@ pub fn review(p: &ReviewProps) -> Html {
             <img class={class} src={p.still.url.clone()} alt={t(Key::ReviewPhoto)}
                  data-width={p.still.width.to_string()} data-height={p.still.height.to_string()} />
             if p.report.accept {
-                <p>{ t(Key::ReviewCheck) }</p>
+                if p.report.unchecked {
+                    <p class="unchecked" role="status">{ t(Key::ReviewUnchecked) }</p>
+                }
+                <p>{ t(if p.part.is_selfie() { Key::ReviewCheckSelfie } else { Key::ReviewCheck }) }</p>
                 <div class="actions">
                     <button class="secondary" onclick={p.on_retake.reform(|_: MouseEvent| ())}>{ t(Key::Retake) }</button>
                     <button class="primary" onclick={p.on_accept.reform(|_: MouseEvent| ())}>{ t(Key::UsePhoto) }</button>

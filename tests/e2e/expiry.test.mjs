@@ -36,10 +36,9 @@ test("the countdown reaching zero cancels the purchase", async () => {
   });
   const page = await context.newPage();
   await page.goto(DEMO + "/?auto=0");
+  const created = page.waitForResponse((r) => r.url() === `${DEMO}/demo/session`);
   await page.click("#start");
-  const src = await page.locator("iframe").getAttribute("src");
-  const frag = new URLSearchParams(src.split("#")[1]);
-  const [id, token] = [frag.get("session"), frag.get("token")];
+  const { id, token } = await (await created).json();
   const frame = page.frameLocator("iframe");
   await frame.locator('[data-screen="welcome"]').waitFor();
   await frame.getByRole("button", { name: "Commencer" }).click();

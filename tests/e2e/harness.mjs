@@ -11,12 +11,17 @@ import AxeBuilder from "@axe-core/playwright";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 // Ports of this test file's own server (each test file runs in its own
-// process): random, so concurrent runs on one machine do not meet.
-const base = 20000 + Math.floor(Math.random() * 20000) * 2;
+// process): random, so concurrent runs on one machine do not meet, and
+// below Linux's ephemeral range (32768 up), where the browser's own
+// outgoing connections could already hold one.
+const base = 20000 + Math.floor(Math.random() * 4000) * 3;
 export const DEMO_PORT = Number(process.env.E2E_DEMO_PORT || base);
 export const CAPTURE_PORT = Number(process.env.E2E_CAPTURE_PORT || base + 1);
+export const DEMO2_PORT = Number(process.env.E2E_DEMO2_PORT || base + 2);
 export const DEMO = `http://127.0.0.1:${DEMO_PORT}`;
 export const CAPTURE = `http://localhost:${CAPTURE_PORT}`;
+// A second merchant (`demo2`), on its own origin.
+export const DEMO2 = `http://127.0.0.1:${DEMO2_PORT}`;
 export const SCREENS = join(ROOT, "target/e2e-screens");
 
 /** Build (once) a y4m clip from a fixture frame the repository ships, at
@@ -53,6 +58,8 @@ export async function startServer() {
         IDCAPTURE_DEMO_ADDR: `127.0.0.1:${DEMO_PORT}`,
         IDCAPTURE_CAPTURE_ORIGIN: CAPTURE,
         IDCAPTURE_DEMO_ORIGIN: DEMO,
+        IDCAPTURE_DEMO2_ADDR: `127.0.0.1:${DEMO2_PORT}`,
+        IDCAPTURE_DEMO2_ORIGIN: DEMO2,
         IDCAPTURE_TEST_CLOCK: "1",
         RUST_LOG: "warn",
       },
@@ -157,23 +164,26 @@ export function suite({ fixture = "doc_good_001.jpg", noCamera = false } = {}) {
   return env;
 }
 
-/** Open the demo checkout, start the check, and return the page, the
- * capture frame and the session's id and token (from the iframe's URL).
+/** Open the demo checkout (`demo`: the first merchant's, or DEMO2), start
+ * the check, and return the page, the capture frame, the iframe's URL and
+ * the session's id and token (from the merchant back end's answer: the
+ * token is in no URL and no attribute of the page).
  * Suites that drive the shutter themselves get auto-capture off (the
  * merchant's `autoCapture: false`), so a good frame does not shoot before
  * their click; `{ auto: true }` keeps it on. */
-export async function openCheckout(context, query = "", { auto = false } = {}) {
+export async function openCheckout(context, query = "", { auto = false, demo = DEMO } = {}) {
   const page = await context.newPage();
   const params = new URLSearchParams(query.replace(/^\?/, ""));
   if (!auto) params.set("auto", "0");
   const qs = params.toString();
-  await page.goto(DEMO + "/" + (qs ? "?" + qs : ""));
+  await page.goto(demo + "/" + (qs ? "?" + qs : ""));
+  const created = page.waitForResponse((r) => r.url() === `${demo}/demo/session`);
   await page.click("#start");
+  const session = await (await created).json();
   const iframe = page.locator("iframe");
   await iframe.waitFor();
   const src = await iframe.getAttribute("src");
-  const frag = new URLSearchParams(src.split("#")[1]);
-  return { page, frame: page.frameLocator("iframe"), id: frag.get("session"), token: frag.get("token"), src };
+  return { page, frame: page.frameLocator("iframe"), id: session.id, token: session.token, src };
 }
 
 /** Wait for a screen of the capture; on failure say what is shown instead. */

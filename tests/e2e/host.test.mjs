@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { createHash } from "node:crypto";
 import { devices } from "playwright-core";
-import { suite, openCheckout as open, at, shot, axe, readSession, ROOT, DEMO, CAPTURE } from "./harness.mjs";
+import { suite, openCheckout as open, at, shot, axe, readSession, ROOT, DEMO, DEMO2, CAPTURE } from "./harness.mjs";
 
 const env = suite({ noCamera: true });
 
@@ -232,4 +232,74 @@ test("the phone finishes while the desktop's uploads keep failing: the desktop f
   for (const p of s.parts) assert.equal(p.sha256, sent.get(p.part), `${p.part}: the phone's bytes, stored once`);
   await phone.close();
   await desktop.close();
+});
+
+test("the token is in no attribute of the checkout page and in no request URL", async () => {
+  const context = await env.browser.newContext();
+  const urls = [];
+  context.on("request", (r) => urls.push(r.url()));
+  const { page, frame, id, token, src } = await open(context);
+  await at(frame, "welcome");
+  await frame.getByRole("button", { name: "Commencer" }).click();
+  await frame.locator('button[data-document="id_card"]').click();
+  await at(frame, "capture_front");
+  assert.ok(src.includes(id) && !src.includes(token), `the iframe's URL names the session only: ${src}`);
+  // Every attribute of every element of the checkout page, and its markup.
+  const attrs = await page.evaluate(() =>
+    [...document.querySelectorAll("*")].flatMap((el) => [...el.attributes].map((a) => `${el.tagName}[${a.name}]=${a.value}`)),
+  );
+  assert.ok(attrs.some((a) => a.startsWith("IFRAME[src]=")), "the iframe's attributes were read");
+  assert.deepEqual(attrs.filter((a) => a.includes(token)), []);
+  assert.ok(!(await page.content()).includes(token), "nor anywhere in the page's markup");
+  assert.ok(urls.some((u) => u.endsWith(`/api/sessions/${id}`)), "the capture read its session (with the token handed over)");
+  assert.deepEqual(urls.filter((u) => u.includes(token)), [], "no request URL carries the token");
+  await context.close();
+});
+
+test("a second merchant's checkout works, and cannot show the first merchant's session", async () => {
+  const context = await env.browser.newContext();
+  const first = await open(context);
+  await at(first.frame, "welcome");
+  const second = await open(context, "", { demo: DEMO2 });
+  assert.ok(second.src.startsWith(`${CAPTURE}/m/demo2/`), second.src);
+  await at(second.frame, "welcome");
+  await second.frame.getByRole("button", { name: "Commencer" }).click();
+  await at(second.frame, "choose_document");
+  const s2 = await readSession(second.id, second.token);
+  assert.deepEqual([s2.parent_origin, s2.merchant], [DEMO2, "demo2"]);
+  const events = await second.page.evaluate(() => window.idcaptureEvents.map((e) => e.type));
+  assert.ok(events.includes("ready") && events.includes("step"), `the second merchant hears its capture: ${events}`);
+
+  // The second merchant's page tries to show the first merchant's session:
+  // at the first merchant's path the browser refuses to render the frame
+  // (frame-ancestors); at its own path the capture refuses the session.
+  await second.page.evaluate(
+    ([capture, id, token]) => {
+      for (const [name, path] of [["theirs", "/m/demo/"], ["ours", "/m/demo2/"]]) {
+        const f = document.createElement("iframe");
+        f.name = name;
+        f.src = `${capture}${path}#session=${id}&token=${token}&lang=fr`;
+        document.body.appendChild(f);
+      }
+    },
+    [CAPTURE, first.id, first.token],
+  );
+  const ours = second.page.frameLocator('iframe[name="ours"]');
+  await ours
+    .getByText("appartient à un autre site marchand")
+    .waitFor({ timeout: 15000 })
+    .catch(async (e) => {
+      throw new Error(`the capture at our path shows: ${await ours.locator("body").innerText().catch(() => "(nothing)")}; ${e.message}`);
+    });
+  assert.equal(await second.page.frameLocator('iframe[name="ours"]').locator('[data-screen="welcome"]').count(), 0);
+  let theirs = null;
+  for (let i = 0; i < 100; i++) {
+    theirs = second.page.frames().find((f) => f.name() === "theirs");
+    if (theirs && theirs.url().startsWith("chrome-error:")) break;
+    await second.page.waitForTimeout(50);
+  }
+  assert.ok(theirs?.url().startsWith("chrome-error:"), `framing the first merchant's path is refused: ${theirs?.url()}`);
+  const s1 = await readSession(first.id, first.token);
+  assert.deepEqual([s1.status, s1.started], ["open", false], "the first merchant's session is untouched");
+  await context.close();
 });

@@ -34,14 +34,15 @@ async function journey(document, parts) {
   });
   const violations = [];
   await page.goto(DEMO + "/");
+  const created = page.waitForResponse((r) => r.url() === `${DEMO}/demo/session`);
   await page.click("#start");
+  const { id, token } = await (await created).json();
   const iframe = page.locator("iframe");
   await iframe.waitFor();
   const src = await iframe.getAttribute("src");
-  assert.ok(src.startsWith(CAPTURE + "/#session="), "capture URL on the capture origin, token in the fragment");
+  assert.ok(src.startsWith(`${CAPTURE}/m/demo/#session=${id}`), `the merchant's path on the capture origin: ${src}`);
+  assert.ok(!src.includes(token), "no token in the iframe's URL");
   assert.equal(await iframe.getAttribute("allow"), "camera; fullscreen");
-  const frag = new URLSearchParams(src.split("#")[1]);
-  const [id, token] = [frag.get("session"), frag.get("token")];
   const frame = page.frameLocator("iframe");
   const prefix = document;
 

@@ -1,10 +1,11 @@
 // Every shopper: every screen in every language passes axe; the journey
 // works with the keyboard alone; phones in portrait and landscape; each
-// camera failure shows its message and a way forward.
+// camera failure shows its message and a way forward; a face model that is
+// corrupt or never arrives leaves the selfie to the shutter and the backend.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { devices } from "playwright-core";
-import { suite, openCheckout as open, at, shot, axe, DEMO, CAPTURE } from "./harness.mjs";
+import { suite, openCheckout as open, at, shot, axe, readSession, DEMO, CAPTURE } from "./harness.mjs";
 
 const env = suite();
 
@@ -276,3 +277,44 @@ test("the camera is released while the page is hidden and restarted when shown",
   await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
   await context.close();
 });
+
+for (const [name, answer] of [
+  // The model's size, not its bytes: only its digest tells it apart.
+  ["corrupt", (route) => route.fulfill({ status: 200, contentType: "application/octet-stream", body: Buffer.alloc(1209904, 7) })],
+  // Never answered: the fetch times out.
+  ["stalled", () => {}],
+]) {
+  test(`a ${name} face model: the selfie is taken with the shutter and judged by the backend, no crash`, async () => {
+    const context = await env.browser.newContext();
+    await context.route(/\/models\/seeta_fd_frontal_v1\.0\.bin$/, answer);
+    const { page, frame, id, token } = await open(context);
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (/panicked|RuntimeError|unreachable/.test(m.text())) errors.push(m.text());
+    });
+    await at(frame, "welcome");
+    await frame.getByRole("button", { name: "Commencer" }).click();
+    await frame.locator('button[data-document="passport"]').click();
+    await at(frame, "capture_front");
+    await frame.locator("button.shutter:not([disabled])").waitFor({ timeout: 20000 });
+    await frame.getByRole("button", { name: "Prendre la photo" }).click();
+    await at(frame, "review_front");
+    await frame.getByRole("button", { name: /^Utiliser (cette photo|quand même)$/ }).click();
+    await at(frame, "capture_selfie");
+    const note = frame.locator('.guidance[data-cue="unavailable"]');
+    await note.waitFor({ timeout: 30000 });
+    assert.match(await note.textContent(), /guidage automatique n'est pas disponible/);
+    await frame.getByRole("button", { name: "Prendre la photo" }).click();
+    await at(frame, "review_selfie");
+    assert.match(await frame.locator(".review .unchecked").textContent(), /n'a pas pu être vérifiée sur votre appareil/);
+    assert.match(await frame.locator(".review").textContent(), /Votre visage est-il net/);
+    await frame.getByRole("button", { name: "Utiliser cette photo" }).click();
+    await at(frame, "done", 30000);
+    const s = await readSession(id, token);
+    assert.equal(s.status, "completed");
+    assert.deepEqual(s.parts.map((p) => p.part).sort(), ["document_front", "selfie"]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}

@@ -29,14 +29,15 @@ function loadEmbed(origin) {
 document.getElementById("start").addEventListener("click", async (ev) => {
   ev.target.disabled = true;
   try {
-    const { capture_origin } = await (await fetch("/demo/config")).json();
+    const { capture_origin, merchant } = await (await fetch("/demo/config")).json();
     const IdCapture = await loadEmbed(capture_origin);
     const r = await fetch("/demo/session", { method: "POST" });
     if (!r.ok) throw new Error("session " + r.status);
     const s = await r.json();
     const params = new URLSearchParams(location.search);
     const options = {
-      captureUrl: capture_origin + "/",
+      // The session's embed_url: this merchant's path on the capture origin.
+      captureUrl: s.embed_url || capture_origin + "/m/" + merchant + "/",
       lang: params.get("lang") || document.documentElement.lang,
       sessionId: s.id,
       token: s.token,

@@ -145,6 +145,8 @@ fn session_json(state: &AppState, s: &SessionRow) -> ApiResult<serde_json::Value
         "expires_at": s.expires_at,
         "server_time": now,
         "parent_origin": s.parent_origin,
+        // The merchant whose path may show this session (`/m/<key>/`).
+        "merchant": state.merchant_of_origin(&s.parent_origin).map(|m| m.key.as_str()),
         "document_type": s.document_type,
         "started": s.started,
         "parts": parts,
@@ -159,14 +161,16 @@ fn no_store(v: serde_json::Value) -> Response {
 
 #[derive(Deserialize)]
 pub struct CreateRequest {
-    pub parent_origin: String,
+    /// The checkout's origin: required with the shared key; with a
+    /// merchant's own secret it may be left out, and must be its origin.
+    pub parent_origin: Option<String>,
 }
 
 /// Create a session (merchant back office, server to server).
 pub fn create_session(state: &AppState, parent_origin: &str) -> ApiResult<serde_json::Value> {
-    if parent_origin != state.config.demo_origin {
+    let Some(merchant) = state.merchant_of_origin(parent_origin).cloned() else {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "origin_not_allowed", "parent origin not in the allowlist"));
-    }
+    };
     let now = state.now_ms();
     let id = random_hex(16);
     let token = random_hex(32);
@@ -186,6 +190,11 @@ pub fn create_session(state: &AppState, parent_origin: &str) -> ApiResult<serde_
         "id": id,
         "token": token,
         "expires_at": row.expires_at,
+        // To embed with embed.js (no secret in it: the token is handed
+        // over by postMessage).
+        "embed_url": format!("{}/m/{}/", state.config.capture_origin, merchant.key),
+        // To open top-level instead (a redirect, a phone): the token in the
+        // fragment, which browsers never send.
         "capture_url": format!("{}/#session={id}&token={token}", state.config.capture_origin),
     }))
 }
@@ -196,10 +205,27 @@ async fn create(
     Json(req): Json<CreateRequest>,
 ) -> ApiResult<Response> {
     let key = headers.get("x-merchant-key").map(|v| v.as_bytes()).unwrap_or_default();
-    if !bool::from(key.ct_eq(state.config.merchant_key.as_bytes())) {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "merchant key required"));
+    // A merchant's own secret makes sessions for that merchant only; every
+    // secret is compared (in constant time), whichever matches.
+    let mut own: Option<&crate::Merchant> = None;
+    for m in &state.config.merchants {
+        if m.secret.as_ref().is_some_and(|s| bool::from(key.ct_eq(s.as_bytes()))) {
+            own = Some(m);
+        }
     }
-    let v = create_session(&state, &req.parent_origin)?;
+    let shared = bool::from(key.ct_eq(state.config.merchant_key.as_bytes()));
+    let origin = match (own, req.parent_origin) {
+        (Some(m), Some(o)) if o != m.origin => {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "origin_not_yours", "that origin is another merchant's"));
+        }
+        (Some(m), _) => m.origin.clone(),
+        (None, Some(o)) if shared => o,
+        (None, None) if shared => {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "origin_required", "parent_origin is required"));
+        }
+        _ => return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "merchant key required")),
+    };
+    let v = create_session(&state, &origin)?;
     Ok((StatusCode::CREATED, no_store(v)).into_response())
 }
 
@@ -388,15 +414,61 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// The demo merchant's back end: creates a session for its checkout page.
+/// The public side of the merchants: the app at `/m/<key>/`, framed by that
+/// merchant only, and `GET /api/merchants/<key>` (its origin, for the app to
+/// know where to ask for the token; the same origin is in the page's CSP).
+pub fn merchant_pages(state: Arc<AppState>) -> Router {
+    async fn page(
+        State(state): State<Arc<AppState>>,
+        Path(key): Path<String>,
+        axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+    ) -> Response {
+        // The path as the browser has it, not as decoded: `/m/demo%32/`
+        // would otherwise be served as demo2's page while the app, reading
+        // its own location, sees no merchant in it.
+        let exact = uri.path() == format!("/m/{key}/") || uri.path() == format!("/m/{key}/index.html");
+        let Some(m) = state.merchant(&key).filter(|_| exact) else {
+            return ApiError::new(StatusCode::NOT_FOUND, "unknown_merchant", "no such merchant").into_response();
+        };
+        let csp = crate::capture_csp(&m.origin);
+        match tokio::fs::read(state.config.app_dir.join("index.html")).await {
+            Ok(html) => (
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+                    (header::CONTENT_SECURITY_POLICY, csp),
+                    (header::CACHE_CONTROL, "no-cache".to_string()),
+                ],
+                html,
+            )
+                .into_response(),
+            Err(_) => ApiError::new(StatusCode::NOT_FOUND, "no_app", "the app is not built").into_response(),
+        }
+    }
+    async fn origin(State(state): State<Arc<AppState>>, Path(key): Path<String>) -> ApiResult<Response> {
+        let m = state
+            .merchant(&key)
+            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown_merchant", "no such merchant"))?;
+        Ok(no_store(json!({"key": m.key, "origin": m.origin})))
+    }
+    Router::new()
+        .route("/m/{key}/", get(page))
+        .route("/m/{key}/index.html", get(page))
+        .route("/api/merchants/{key}", get(origin))
+        .with_state(state)
+}
+
+/// A demo merchant's back end: creates a session for its checkout page.
 #[cfg(feature = "demo")]
-pub fn demo_router(state: Arc<AppState>) -> Router {
-    async fn demo_session(State(state): State<Arc<AppState>>) -> ApiResult<Response> {
-        let origin = state.config.demo_origin.clone();
-        Ok(no_store(create_session(&state, &origin)?))
-    }
-    async fn demo_config(State(state): State<Arc<AppState>>) -> Response {
-        no_store(json!({"capture_origin": state.config.capture_origin}))
-    }
-    Router::new().route("/demo/session", post(demo_session)).route("/demo/config", get(demo_config)).with_state(state)
+pub fn demo_router(state: Arc<AppState>, merchant: crate::Merchant) -> Router {
+    let origin = merchant.origin.clone();
+    let key = merchant.key.clone();
+    let session = move |State(state): State<Arc<AppState>>| {
+        let origin = origin.clone();
+        async move { Ok::<_, ApiError>(no_store(create_session(&state, &origin)?)) }
+    };
+    let config = move |State(state): State<Arc<AppState>>| {
+        let key = key.clone();
+        async move { no_store(json!({"capture_origin": state.config.capture_origin, "merchant": key})) }
+    };
+    Router::new().route("/demo/session", post(session)).route("/demo/config", get(config)).with_state(state)
 }

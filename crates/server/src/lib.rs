@@ -1,17 +1,22 @@
 //! `idcapture-server`: the reference session backend of idcapture and the
 //! demo checkout that embeds it.
 //!
-//! Two origins, as a real integration has them:
+//! Two kinds of origin, as a real integration has them:
 //! - the capture origin serves the built app and the session API
-//!   (`/api/sessions/...`), with the app's CSP and `frame-ancestors` limited
-//!   to the merchant's origin;
-//! - the demo origin plays the merchant: a checkout page that asks its own
-//!   back end (`POST /demo/session`) to create a session server-to-server and
-//!   embeds the capture URL in an iframe.
+//!   (`/api/sessions/...`). Each merchant embeds the app at its own path,
+//!   `/m/<merchant>/`, served with `frame-ancestors` limited to that
+//!   merchant's origin ([`Merchant`]); the root (the link a shopper opens on
+//!   a phone) may not be framed at all;
+//! - a demo origin plays a merchant: a checkout page that asks its own back
+//!   end (`POST /demo/session`) to create a session server-to-server and
+//!   embeds the capture with `embed.js`. A second demo merchant may run on a
+//!   second origin.
 //!
-//! The session token travels in the `Authorization` header (and in the
-//! capture URL's fragment, which browsers never send), never in a query, and
-//! is never logged; the server stores only its SHA-256.
+//! The session token travels in the `Authorization` header, never in a
+//! query, and is never logged; the server stores only its SHA-256. An
+//! embedded capture gets it from `embed.js` by `postMessage` (never in the
+//! iframe's URL, see `docs/integration.md`); the hand-off link to a phone
+//! carries it in the fragment, which browsers never send.
 
 pub mod api;
 pub mod store;
@@ -26,6 +31,75 @@ use store::Store;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+/// A merchant allowed to embed the capture: the public key of its path
+/// (`/m/<key>/`, letters, digits and hyphens), the exact origin of its
+/// checkout (the only one that may frame that path and receive messages),
+/// and its own secret for creating sessions, which then can only be its own
+/// (`IDCAPTURE_MERCHANT_SECRET_<KEY>`; without one, the shared
+/// `IDCAPTURE_MERCHANT_KEY` creates sessions for any configured origin).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Merchant {
+    pub key: String,
+    pub origin: String,
+    pub secret: Option<String>,
+}
+
+impl std::fmt::Debug for Merchant {
+    // The secret never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Merchant").field("key", &self.key).field("origin", &self.origin).finish_non_exhaustive()
+    }
+}
+
+impl Merchant {
+    /// A merchant from its key and origin, both checked: a key that could
+    /// leave its path segment, or an origin that is not one exact http(s)
+    /// origin (a wildcard, a path, a CSP keyword), is refused.
+    pub fn new(key: &str, origin: &str) -> Result<Merchant, String> {
+        let key_ok = !key.is_empty()
+            && key.len() <= 32
+            && key.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+        if !key_ok {
+            return Err(format!("merchant key {key:?}: 1 to 32 of a-z, 0-9 and -"));
+        }
+        // As browsers write it (`MessageEvent.origin`, `frame-ancestors`
+        // matching): lower case, no default port. Anything else would never
+        // match and fail silently.
+        let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+        let default_port = (origin.starts_with("https://") && origin.ends_with(":443"))
+            || (origin.starts_with("http://") && origin.ends_with(":80"));
+        let origin_ok = rest.is_some_and(|r| {
+            !r.is_empty() && r.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b".-:[]".contains(&c))
+        });
+        if !origin_ok || default_port {
+            return Err(format!(
+                "merchant origin {origin:?}: one exact http(s) origin as a browser writes it (lower case, no path, no default port)"
+            ));
+        }
+        Ok(Merchant { key: key.into(), origin: origin.into(), secret: None })
+    }
+
+    /// The same merchant, creating sessions with its own `secret`.
+    pub fn with_secret(mut self, secret: Option<String>) -> Merchant {
+        self.secret = secret.filter(|s| !s.is_empty());
+        self
+    }
+}
+
+/// Parse `key=origin,key=origin` (the `IDCAPTURE_MERCHANTS` variable).
+pub fn parse_merchants(spec: &str) -> Result<Vec<Merchant>, String> {
+    let mut out: Vec<Merchant> = Vec::new();
+    for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (k, o) = item.split_once('=').ok_or_else(|| format!("{item:?}: key=origin expected"))?;
+        let m = Merchant::new(k.trim(), o.trim())?;
+        if out.iter().any(|x| x.key == m.key || x.origin == m.origin) {
+            return Err(format!("merchant {:?} given twice", m.key));
+        }
+        out.push(m);
+    }
+    Ok(out)
+}
+
 /// Everything the server is told at start.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -34,9 +108,10 @@ pub struct Config {
     pub app_dir: PathBuf,
     /// Where the capture app is served, as the browser sees it.
     pub capture_origin: String,
-    /// The demo merchant's origin (allowed to embed and to receive messages).
-    pub demo_origin: String,
-    /// Secret the merchant's back end presents to create sessions.
+    /// The merchants allowed to embed the capture (each at `/m/<key>/`).
+    pub merchants: Vec<Merchant>,
+    /// The shared secret a merchant's back end presents to create sessions
+    /// when that merchant has no secret of its own ([`Merchant::secret`]).
     pub merchant_key: String,
     /// Session lifetime from creation (the FAQ: one hour).
     pub session_ms: i64,
@@ -65,6 +140,16 @@ pub const MAX_DECODES: usize = 2;
 pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl AppState {
+    /// The merchant of a key, if configured.
+    pub fn merchant(&self, key: &str) -> Option<&Merchant> {
+        self.config.merchants.iter().find(|m| m.key == key)
+    }
+
+    /// The merchant whose checkout has this origin, if configured.
+    pub fn merchant_of_origin(&self, origin: &str) -> Option<&Merchant> {
+        self.config.merchants.iter().find(|m| m.origin == origin)
+    }
+
     pub fn new(config: Config) -> Result<Arc<AppState>, store::StoreError> {
         Ok(Arc::new(AppState {
             store: Store::open(&config.data_dir)?,
@@ -96,7 +181,7 @@ impl AppState {
 
 /// The capture app's Content-Security-Policy: its own scripts and wasm only,
 /// no inline script, requests only to its own origin (the session API),
-/// framed only by the merchant.
+/// framed only by `frame_ancestor` (one merchant's origin, or `'none'`).
 pub fn capture_csp(frame_ancestor: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
@@ -118,11 +203,14 @@ fn security_headers(router: Router, csp: String, permissions: String) -> Router 
         .layer(set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
 }
 
-/// The capture origin: the API and the built app.
+/// The capture origin: the API, the app for each merchant at `/m/<key>/`
+/// (framed by that merchant only), and the built app at the root (framed by
+/// nobody: the phone's link).
 pub fn capture_router(state: Arc<AppState>) -> Router {
     let app_dir = state.config.app_dir.clone();
-    let csp = capture_csp(&state.config.demo_origin);
-    let router = api::router(state)
+    let csp = capture_csp("'none'");
+    let router = api::router(state.clone())
+        .merge(api::merchant_pages(state))
         .fallback_service(ServeDir::new(app_dir).append_index_html_on_directories(true))
         // The wasm and the model shrink to ~40% and ~93% gzipped; the
         // JPEG parts are already compressed and go up, not down.
@@ -130,9 +218,10 @@ pub fn capture_router(state: Arc<AppState>) -> Router {
     security_headers(router, csp, "camera=(self), microphone=(), geolocation=(), payment=()".into())
 }
 
-/// The demo merchant's origin: the checkout page and its session endpoint.
+/// A demo merchant's origin: the checkout page and its session endpoint,
+/// playing `merchant`.
 #[cfg(feature = "demo")]
-pub fn demo_router(state: Arc<AppState>) -> Router {
+pub fn demo_router(state: Arc<AppState>, merchant: Merchant) -> Router {
     let demo_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo");
     let csp = format!(
         "default-src 'self'; script-src 'self' {0}/embed.js; style-src 'self'; frame-src {0}; connect-src 'self'; \
@@ -141,20 +230,34 @@ pub fn demo_router(state: Arc<AppState>) -> Router {
     );
     // The merchant grants the camera to the capture origin only.
     let permissions = format!("camera=(self \"{}\"), microphone=()", state.config.capture_origin);
-    let router = api::demo_router(state).fallback_service(ServeDir::new(demo_dir));
+    let router = api::demo_router(state, merchant).fallback_service(ServeDir::new(demo_dir));
     security_headers(router, csp, permissions)
 }
 
-/// Serve the capture origin (and, in a demo build, the demo checkout) until
-/// the process is stopped.
-pub async fn serve(state: Arc<AppState>, capture: SocketAddr, demo: SocketAddr) -> std::io::Result<()> {
+/// Serve the capture origin (and, in a demo build, each demo checkout with
+/// the merchant it plays) until the process is stopped.
+pub async fn serve(
+    state: Arc<AppState>,
+    capture: SocketAddr,
+    demos: Vec<(SocketAddr, Merchant)>,
+) -> std::io::Result<()> {
     let a = tokio::net::TcpListener::bind(capture).await?;
     #[cfg(feature = "demo")]
-    let b = tokio::net::TcpListener::bind(demo).await?;
-    #[cfg(feature = "demo")]
-    tracing::info!("capture origin on http://{capture}, demo checkout on http://{demo}");
+    for (addr, merchant) in demos {
+        let l = tokio::net::TcpListener::bind(addr).await?;
+        tracing::info!("demo checkout of merchant {} on http://{addr}", merchant.key);
+        let router = demo_router(state.clone(), merchant);
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(l, router).await {
+                tracing::error!("demo checkout on {addr} stopped: {e}");
+            }
+        });
+    }
     #[cfg(not(feature = "demo"))]
-    tracing::info!("capture origin on http://{capture} (production build: no demo checkout on {demo})");
+    if !demos.is_empty() {
+        tracing::info!("production build: no demo checkout");
+    }
+    tracing::info!("capture origin on http://{capture}");
     let sweeper = state.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(SWEEP_EVERY);
@@ -168,11 +271,5 @@ pub async fn serve(state: Arc<AppState>, capture: SocketAddr, demo: SocketAddr) 
             }
         }
     });
-    #[cfg(feature = "demo")]
-    {
-        let (ra, rb) = tokio::join!(axum::serve(a, capture_router(state.clone())), axum::serve(b, demo_router(state)));
-        ra.and(rb)
-    }
-    #[cfg(not(feature = "demo"))]
     axum::serve(a, capture_router(state)).await
 }

@@ -1,6 +1,6 @@
 //! The session API over real HTTP on loopback.
 
-use idcapture_server::{capture_router, AppState, Config};
+use idcapture_server::{capture_router, parse_merchants, AppState, Config, Merchant};
 use reqwest::blocking::Client;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 const KEY: &str = "test-merchant-key";
 const DEMO: &str = "http://127.0.0.1:18080";
+const SHOP2: &str = "https://shop2.example";
+const SHOP2_SECRET: &str = "shop2-own-secret";
 const RETENTION_MS: i64 = 24 * 3_600_000;
 
 struct Server {
@@ -22,7 +24,10 @@ fn start() -> Server {
         data_dir: dir.path().join("data"),
         app_dir: dir.path().join("dist"),
         capture_origin: "http://localhost:18081".into(),
-        demo_origin: DEMO.into(),
+        merchants: vec![
+            Merchant::new("demo", DEMO).unwrap(),
+            Merchant::new("shop2", SHOP2).unwrap().with_secret(Some(SHOP2_SECRET.into())),
+        ],
         merchant_key: KEY.into(),
         session_ms: 3_600_000,
         retention_ms: RETENTION_MS,
@@ -235,7 +240,10 @@ fn state_survives_a_restart() {
         data_dir: dir.path().to_path_buf(),
         app_dir: dir.path().to_path_buf(),
         capture_origin: "http://localhost:1".into(),
-        demo_origin: DEMO.into(),
+        merchants: vec![
+            Merchant::new("demo", DEMO).unwrap(),
+            Merchant::new("shop2", SHOP2).unwrap().with_secret(Some(SHOP2_SECRET.into())),
+        ],
         merchant_key: KEY.into(),
         session_ms: 1000,
         retention_ms: RETENTION_MS,
@@ -255,7 +263,108 @@ fn app_responses_carry_the_csp() {
     let r = Client::new().get(format!("{}/api/sessions/0123456789abcdef0123456789abcdef", s.base)).send().unwrap();
     let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"));
-    assert!(csp.contains(&format!("frame-ancestors {DEMO}")));
+    // The API and the root (the phone's link) may not be framed at all.
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+}
+
+#[test]
+fn each_merchant_frames_its_own_path_only() {
+    let s = start();
+    std::fs::create_dir_all(&s.state.config.app_dir).unwrap();
+    std::fs::write(s.state.config.app_dir.join("index.html"), "<!DOCTYPE html><title>app</title>").unwrap();
+    let c = Client::new();
+    for (key, origin) in [("demo", DEMO), ("shop2", SHOP2)] {
+        let r = c.get(format!("{}/m/{key}/", s.base)).send().unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp.ends_with(&format!("frame-ancestors {origin}")), "{key}: {csp}");
+        assert!(!csp.contains("unsafe-inline"));
+        assert_eq!(r.text().unwrap(), "<!DOCTYPE html><title>app</title>");
+        let v: Value = c.get(format!("{}/api/merchants/{key}", s.base)).send().unwrap().json().unwrap();
+        assert_eq!(v["origin"], origin);
+    }
+    let page = c.get(format!("{}/m/demo/index.html", s.base)).send().unwrap();
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().ends_with(&format!("frame-ancestors {DEMO}")));
+    // Only the exact path: not another spelling of another merchant's key
+    // (`%32` is `2`: the app would read no merchant in it).
+    for path in ["/m/nobody/", "/m/DEMO/", "/m/shop%32/", "/m/demo", "/m/demo/x", "/api/merchants/nobody"] {
+        let r = c.get(format!("{}{path}", s.base)).send().unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
+    let root = c.get(format!("{}/", s.base)).send().unwrap();
+    assert!(root.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+
+    // A session records its merchant; the second merchant's works too,
+    // created with its own secret (no origin needed: it can only be its own).
+    let r = c
+        .post(format!("{}/api/sessions", s.base))
+        .header("x-merchant-key", SHOP2_SECRET)
+        .json(&json!({}))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().unwrap();
+    let embed = v["embed_url"].as_str().unwrap();
+    assert!(embed.ends_with("/m/shop2/") && !embed.contains(v["token"].as_str().unwrap()), "{embed}");
+    let read: Value = c
+        .get(format!("{}/api/sessions/{}", s.base, v["id"].as_str().unwrap()))
+        .bearer_auth(v["token"].as_str().unwrap())
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(read["merchant"], "shop2");
+    assert_eq!(read["parent_origin"], SHOP2);
+    // An origin nobody configured gets no session.
+    let r = c
+        .post(format!("{}/api/sessions", s.base))
+        .header("x-merchant-key", KEY)
+        .json(&json!({"parent_origin": "https://evil.example"}))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // A merchant's own secret cannot make another merchant's session.
+    let r = c
+        .post(format!("{}/api/sessions", s.base))
+        .header("x-merchant-key", SHOP2_SECRET)
+        .json(&json!({"parent_origin": DEMO}))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r =
+        c.post(format!("{}/api/sessions", s.base)).header("x-merchant-key", "guess").json(&json!({})).send().unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let api = c.get(format!("{}/api/merchants/demo", s.base)).send().unwrap();
+    assert_eq!(api.headers()["cache-control"], "no-store");
+}
+
+#[test]
+fn merchants_are_checked_when_configured() {
+    let m = parse_merchants("shop=https://shop.example, b-2=http://127.0.0.1:8082").unwrap();
+    assert_eq!(m[1], Merchant::new("b-2", "http://127.0.0.1:8082").unwrap());
+    for bad in [
+        "shop",
+        "Shop=https://a.example",
+        "../x=https://a.example",
+        "a=https://*.example",
+        "a=https://a.example/path",
+        "a='none'",
+        "a=https://a.example; script-src *",
+        "a=https://a.example,a=https://b.example",
+        "a=https://a.example,b=https://a.example",
+        "a=https://Shop.example",
+        "a=https://shop.example:443",
+        "a=http://shop.example:80",
+    ] {
+        assert!(parse_merchants(bad).is_err(), "{bad}");
+    }
+    assert_eq!(parse_merchants("").unwrap(), vec![]);
+    assert!(parse_merchants("a=https://shop.example:8443").is_ok());
+    // A merchant's secret never reaches a log.
+    let m = Merchant::new("a", "https://a.example").unwrap().with_secret(Some("s3cret".into()));
+    assert!(!format!("{m:?}").contains("s3cret"));
 }
 
 #[test]
