@@ -80,6 +80,7 @@ handoff-qr = QR code of the link to continue the check on your phone
 handoff-link = Link to open on your phone (personal: do not share it)
 handoff-copy = Copy the link
 handoff-copied = Link copied.
+handoff-copy-failed = The link could not be copied: it is selected, copy it by hand.
 handoff-waiting = Waiting for your phone… This page updates by itself.
 handoff-button = Continue on my phone
 handoff-choice = Continue on another device

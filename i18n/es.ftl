@@ -80,6 +80,7 @@ handoff-qr = Código QR del enlace para continuar la verificación en su teléfo
 handoff-link = Enlace para abrir en su teléfono (personal: no lo comparta)
 handoff-copy = Copiar el enlace
 handoff-copied = Enlace copiado.
+handoff-copy-failed = No se ha podido copiar el enlace: está seleccionado, cópielo a mano.
 handoff-waiting = Esperando a su teléfono… Esta página se actualiza sola.
 handoff-button = Continuar en mi teléfono
 handoff-choice = Continuar en otro dispositivo

@@ -80,6 +80,7 @@ handoff-qr = QR code du lien pour continuer la vérification sur votre télépho
 handoff-link = Lien à ouvrir sur votre téléphone (personnel : ne le partagez pas)
 handoff-copy = Copier le lien
 handoff-copied = Lien copié.
+handoff-copy-failed = Le lien n'a pas pu être copié : il est sélectionné, copiez-le à la main.
 handoff-waiting = En attente de votre téléphone… Cette page se met à jour toute seule.
 handoff-button = Continuer sur mon téléphone
 handoff-choice = Continuer sur un autre appareil

@@ -80,6 +80,7 @@ handoff-qr = Codice QR del link per continuare la verifica sul telefono
 handoff-link = Link da aprire sul telefono (personale: non lo condivida)
 handoff-copy = Copia il link
 handoff-copied = Link copiato.
+handoff-copy-failed = Non è stato possibile copiare il link: è selezionato, lo copi a mano.
 handoff-waiting = In attesa del telefono… Questa pagina si aggiorna da sola.
 handoff-button = Continua sul mio telefono
 handoff-choice = Continua su un altro dispositivo

@@ -80,6 +80,7 @@ handoff-qr = Código QR do link para continuar a verificação no seu telemóvel
 handoff-link = Link para abrir no seu telemóvel (pessoal: não o partilhe)
 handoff-copy = Copiar o link
 handoff-copied = Link copiado.
+handoff-copy-failed = Não foi possível copiar a ligação: está selecionada, copie-a manualmente.
 handoff-waiting = À espera do seu telemóvel… Esta página atualiza-se sozinha.
 handoff-button = Continuar no meu telemóvel
 handoff-choice = Continuar noutro dispositivo

@@ -45,10 +45,12 @@
 
     var iframe = document.createElement("iframe");
     iframe.src = url.toString();
-    // The capture needs the camera (and fullscreen on phones). An embedder
-    // that withholds it gets a clear message in the iframe and an `error`
-    // event with code `camera_blocked_by_embedder`.
-    iframe.setAttribute("allow", typeof o.allow === "string" ? o.allow : "camera; fullscreen");
+    // The capture needs the camera (and fullscreen on phones; the clipboard
+    // for "copy the link" of the hand-off). An embedder that withholds the
+    // camera gets a clear message in the iframe and an `error` event with
+    // code `camera_blocked_by_embedder`; without the clipboard the link is
+    // selected for the shopper to copy.
+    iframe.setAttribute("allow", typeof o.allow === "string" ? o.allow : "camera; fullscreen; clipboard-write");
     iframe.setAttribute("title", o.title || "Vérification d'identité");
     iframe.setAttribute("referrerpolicy", "no-referrer");
     iframe.className = o.className || "idcapture-frame";

@@ -116,3 +116,23 @@ mod tests {
         assert_eq!(d["deviceId"]["exact"], "a\"b");
     }
 }
+
+/// Overwrite a buffer that held an image with zeros, in writes the compiler
+/// may not drop as dead (it would, for a plain fill before a free).
+pub fn wipe(buf: &mut [u8]) {
+    for b in buf.iter_mut() {
+        // SAFETY: `b` is a valid, aligned, exclusive reference.
+        unsafe { std::ptr::write_volatile(b, 0) };
+    }
+    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+}
+
+#[cfg(test)]
+mod wipe_tests {
+    #[test]
+    fn wipe_zeroes_every_byte() {
+        let mut v = vec![0xa5u8; 4099];
+        super::wipe(&mut v);
+        assert!(v.iter().all(|&b| b == 0));
+    }
+}

@@ -70,9 +70,11 @@ fn shoot(
     busy.set(true);
     spawn_local(async move {
         match still_jpeg(v.unchecked_ref()).await {
-            Ok((still, pixels)) => {
+            Ok((still, mut pixels)) => {
                 let report = check_still(part, still.width, still.height, &pixels).await;
-                // The pixels go out of scope here: only the JPEG is kept.
+                // Only the JPEG is kept: the full-resolution pixels of an ID
+                // are wiped before their memory goes back to the allocator.
+                crate::camera::wipe(&mut pixels);
                 drop(pixels);
                 if mounted.get() {
                     on_still.emit((Rc::new(still), Rc::new(report)));

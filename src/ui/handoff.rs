@@ -29,19 +29,29 @@ fn qr_svg(link: &str) -> Option<String> {
 
 #[function_component(Handoff)]
 pub fn handoff(p: &HandoffProps) -> Html {
-    let copied = use_state(|| false);
+    // None: not tried; Some(true): copied; Some(false): the browser refused
+    // (an embedder without `clipboard-write`, a denied permission).
+    let copied = use_state(|| None::<bool>);
+    let field = use_node_ref();
     let svg = use_memo(p.link.clone(), |link| qr_svg(link));
     let copy = {
-        let (link, copied) = (p.link.clone(), copied.clone());
+        let (link, copied, field) = (p.link.clone(), copied.clone(), field.clone());
         Callback::from(move |_: MouseEvent| {
-            let (link, copied) = (link.clone(), copied.clone());
+            let (link, copied, field) = (link.clone(), copied.clone(), field.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                if let Some(w) = web_sys::window() {
-                    let promise = w.navigator().clipboard().write_text(&link);
-                    if JsFuture::from(promise).await.is_ok() {
-                        copied.set(true);
+                let done = match web_sys::window() {
+                    Some(w) => JsFuture::from(w.navigator().clipboard().write_text(&link)).await.is_ok(),
+                    None => false,
+                };
+                if !done {
+                    // Never silent: the link is selected for the shopper to
+                    // copy by hand, and they are told so.
+                    if let Some(input) = field.cast::<web_sys::HtmlInputElement>() {
+                        let _ = input.focus();
+                        input.select();
                     }
                 }
+                copied.set(Some(done));
             });
         })
     };
@@ -59,13 +69,19 @@ pub fn handoff(p: &HandoffProps) -> Html {
             }
             <label class="link">
                 <span>{ t(Key::HandoffLink) }</span>
-                <input type="text" readonly=true value={p.link.clone()} data-testid="handoff-link" />
+                <input ref={field} type="text" readonly=true value={p.link.clone()} data-testid="handoff-link" />
             </label>
             <div class="actions">
                 <button class="primary" onclick={copy}>{ t(Key::HandoffCopy) }</button>
                 <button class="secondary" onclick={p.on_back.reform(|_: MouseEvent| ())}>{ t(Key::HandoffBack) }</button>
             </div>
-            <p role="status" aria-live="polite">{ if *copied { t(Key::HandoffCopied) } else { t(Key::HandoffWaiting) } }</p>
+            <p role="status" aria-live="polite" data-testid="handoff-status">
+                { t(match *copied {
+                    Some(true) => Key::HandoffCopied,
+                    Some(false) => Key::HandoffCopyFailed,
+                    None => Key::HandoffWaiting,
+                }) }
+            </p>
         </section>
     }
 }

@@ -7,7 +7,7 @@
 //! stores them, so a failed upload is sent again without a retake; they are
 //! dropped (their object URLs revoked) once stored and at the journey's end.
 
-use super::app::{JourneyState, Loaded};
+use super::session::{JourneyState, Loaded};
 use crate::api::{self, ApiError};
 use crate::camera::Still;
 use crate::checks::Report;

@@ -42,7 +42,7 @@ async function journey(document, parts) {
   const src = await iframe.getAttribute("src");
   assert.ok(src.startsWith(`${CAPTURE}/m/demo/#session=${id}`), `the merchant's path on the capture origin: ${src}`);
   assert.ok(!src.includes(token), "no token in the iframe's URL");
-  assert.equal(await iframe.getAttribute("allow"), "camera; fullscreen");
+  assert.equal(await iframe.getAttribute("allow"), "camera; fullscreen; clipboard-write");
   const frame = page.frameLocator("iframe");
   const prefix = document;
 

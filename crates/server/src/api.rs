@@ -125,6 +125,49 @@ fn refused(r: Refused) -> ApiError {
     }
 }
 
+/// The merchant's back office fetches a stored part (the JPEG) before the
+/// retention deletes it: `GET /api/sessions/{id}/parts/{part}` with its
+/// `X-Merchant-Key`. A merchant's own secret reads its own sessions only;
+/// the shared key reads any. The shopper's session token cannot read images
+/// back: they only ever go up.
+async fn fetch_part(
+    State(state): State<Arc<AppState>>,
+    Path((id, part)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let key = headers.get("x-merchant-key").map(|v| v.as_bytes()).unwrap_or_default().to_vec();
+    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such part");
+    if !valid_id(&id) || !PARTS.contains(&part.as_str()) {
+        return Err(not_found());
+    }
+    let mut own: Option<String> = None;
+    for m in &state.config.merchants {
+        if m.secret.as_ref().is_some_and(|s| bool::from(key.ct_eq(s.as_bytes()))) {
+            own = Some(m.origin.clone());
+        }
+    }
+    let shared = bool::from(key.as_slice().ct_eq(state.config.merchant_key.as_bytes()));
+    if own.is_none() && !shared {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "merchant key required"));
+    }
+    let st = state.clone();
+    let (sid, p) = (id.clone(), part.clone());
+    // SQLite and the file read, off the async workers.
+    let found = blocking(move || {
+        let Some(s) = st.store.get(&sid)? else { return Ok(None) };
+        if own.as_ref().is_some_and(|o| *o != s.parent_origin) {
+            return Ok(None);
+        }
+        if !st.store.parts(&sid)?.iter().any(|x| x.part == p) {
+            return Ok(None);
+        }
+        Ok(std::fs::read(st.store.part_path(&sid, &p)).ok())
+    })
+    .await?;
+    let bytes = found.ok_or_else(not_found)?;
+    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "no-store")], bytes).into_response())
+}
+
 /// Run blocking store work (SQLite, fsync, file deletion) off the async
 /// workers.
 async fn blocking<T: Send + 'static>(
@@ -399,7 +442,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let router = Router::new()
         .route("/api/sessions", post(create))
         .route("/api/sessions/{id}", get(read).patch(progress))
-        .route("/api/sessions/{id}/parts/{part}", put(put_part))
+        .route("/api/sessions/{id}/parts/{part}", put(put_part).get(fetch_part))
         .route("/api/sessions/{id}/complete", post(complete))
         .route("/api/sessions/{id}/cancel", post(cancel));
     // Tests move the clock; only a demo build has the route at all.

@@ -530,3 +530,28 @@ fn a_production_build_has_no_test_or_demo_route() {
         assert!(!bin.windows(route.len()).any(|w| w == route), "{:?} in the binary", String::from_utf8_lossy(route));
     }
 }
+
+#[test]
+fn the_back_office_fetches_parts_with_its_key_and_the_shopper_cannot() {
+    let s = start();
+    let c = Client::new();
+    let (id, token) = create(&s, &c);
+    let body = jpeg(64, 48, 3);
+    assert_eq!(put(&s, &c, &id, &token, "selfie", body.clone()).status(), StatusCode::CREATED);
+    let url = format!("{}/api/sessions/{id}/parts/selfie", s.base);
+    let r = c.get(&url).header("x-merchant-key", KEY).send().unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_eq!(sha256_hex(&r.bytes().unwrap()), sha256_hex(&body), "the bytes the shopper sent");
+    // The shopper's token reads no image back; another merchant's own
+    // secret reads none of this merchant's sessions; a part not stored is 404.
+    assert_eq!(c.get(&url).bearer_auth(&token).send().unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(c.get(&url).header("x-merchant-key", SHOP2_SECRET).send().unwrap().status(), StatusCode::NOT_FOUND);
+    let missing = format!("{}/api/sessions/{id}/parts/document_back", s.base);
+    assert_eq!(c.get(&missing).header("x-merchant-key", KEY).send().unwrap().status(), StatusCode::NOT_FOUND);
+    // After a cancel the images are gone, for the back office too.
+    let r = c.post(format!("{}/api/sessions/{id}/cancel", s.base)).bearer_auth(&token).send().unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(c.get(&url).header("x-merchant-key", KEY).send().unwrap().status(), StatusCode::NOT_FOUND);
+}
