@@ -233,10 +233,21 @@ pub async fn still_jpeg(video: &HtmlVideoElement) -> Result<(Still, Vec<u8>), Ca
             let _ = reject.call0(&JsValue::NULL);
         }
     });
-    let blob: Blob =
-        JsFuture::from(promise).await.map_err(|_| fail("encode"))?.dyn_into().map_err(|_| fail("encode"))?;
+    let encoded: Result<(Blob, String), CameraError> = async {
+        let blob: Blob =
+            JsFuture::from(promise).await.map_err(|_| fail("encode"))?.dyn_into().map_err(|_| fail("encode"))?;
+        let url = Url::create_object_url_with_blob(&blob).map_err(|_| fail("object url"))?;
+        Ok((blob, url))
+    }
+    .await;
     // The canvas held the frame's pixels: clear it before it is collected.
     canvas.set_width(0);
-    let url = Url::create_object_url_with_blob(&blob).map_err(|_| fail("object url"))?;
-    Ok((Still { blob, width: w, height: h, url }, pixels))
+    match encoded {
+        Ok((blob, url)) => Ok((Still { blob, width: w, height: h, url }, pixels)),
+        Err(e) => {
+            let mut pixels = pixels;
+            super::wipe(&mut pixels);
+            Err(e)
+        }
+    }
 }

@@ -8,7 +8,7 @@
 //! the video and judging it are two tasks, so neither blocks the page long. The loop never queues work, and on a slow device it analyses
 //! fewer frames rather than take the whole thread from the page.
 
-use super::web::{face_detector, face_detector_within, now_ms, UNAVAILABLE_AFTER_MS};
+use super::web::{face_detector_within, now_ms, UNAVAILABLE_AFTER_MS};
 use crate::camera::{live_size, patch_origin, FrameClock, Grabber};
 use crate::flow::Part;
 use idcapture_quality::live::{Announcer, Coach, Cue, LiveDocument, LiveSelfie, Look, LIVE_SIDE, PATCH};
@@ -153,11 +153,13 @@ impl LiveLoop {
         if part.is_selfie() {
             let (slot, unavailable) = (detector.clone(), events.on_unavailable.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let mut d = face_detector_within(UNAVAILABLE_AFTER_MS).await;
+                // Once the shopper is told guidance is unavailable, this
+                // screen stays so (no cue, no auto-capture): a model that
+                // arrives later serves the still's check and the next
+                // selfie screen.
+                let d = face_detector_within(UNAVAILABLE_AFTER_MS).await;
                 if d.is_none() {
                     unavailable.emit(());
-                    // A slow download may still arrive: guidance resumes.
-                    d = face_detector().await;
                 }
                 *slot.borrow_mut() = d;
             });

@@ -23,8 +23,12 @@ pub const FACE_MODEL_URL: &str = "/models/seeta_fd_frontal_v1.0.bin";
 pub const MODEL_TIMEOUT_MS: u32 = 60_000;
 
 /// The live loop tells the shopper guidance is unavailable (and offers the
-/// shutter) when the model is not there after this long; it keeps waiting.
+/// shutter) when the model is not there after this long.
 pub const UNAVAILABLE_AFTER_MS: u32 = 15_000;
+
+/// After a lost or timed-out download, callers get no model (at once) for
+/// this long, so retakes, prefetches and live loops do not pile up fetches.
+pub const RETRY_AFTER_MS: f64 = 30_000.0;
 
 /// A still's check waits this long for a model still loading, then lets
 /// the backend judge alone.
@@ -34,8 +38,11 @@ thread_local! {
     static DETECTOR: RefCell<Option<Rc<RefCell<FaceDetector>>>> = const { RefCell::new(None) };
     static LOADING: Cell<bool> = const { Cell::new(false) };
     /// The model on offer is not the one pinned: not asked for again on this
-    /// page. (A lost or slow download is tried again at the next need.)
+    /// page. (A lost or slow download is tried again at the next need, but
+    /// not before [`RETRY_AFTER_MS`].)
     static FAILED: Cell<Option<ModelError>> = const { Cell::new(None) };
+    /// When a download last failed for a reason that may pass (page clock).
+    static LAST_MISS: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
 }
 
 async fn fetch_model() -> Result<FaceDetector, ModelError> {
@@ -72,14 +79,15 @@ async fn fetch_model() -> Result<FaceDetector, ModelError> {
 }
 
 /// The face detector, loading the model on first use; concurrent callers
-/// wait for the one fetch in flight. `None` if the model cannot be had (then
-/// not asked for again on this page).
+/// wait for the one fetch in flight. `None` if the model cannot be had: for
+/// the page if it is not the pinned file, for [`RETRY_AFTER_MS`] if the
+/// download was lost or too slow.
 pub async fn face_detector() -> Option<Rc<RefCell<FaceDetector>>> {
     loop {
         if let Some(d) = DETECTOR.with(|d| d.borrow().clone()) {
             return Some(d);
         }
-        if FAILED.with(Cell::get).is_some() {
+        if FAILED.with(Cell::get).is_some() || now_ms() - LAST_MISS.with(Cell::get) < RETRY_AFTER_MS {
             return None;
         }
         if !LOADING.with(|l| l.replace(true)) {
@@ -89,6 +97,8 @@ pub async fn face_detector() -> Option<Rc<RefCell<FaceDetector>>> {
                     web_sys::console::warn_1(&format!("idcapture: face model unavailable ({e:?})").into());
                     if matches!(e, ModelError::Integrity | ModelError::Malformed) {
                         FAILED.with(|f| f.set(Some(e)));
+                    } else {
+                        LAST_MISS.with(|m| m.set(now_ms()));
                     }
                     None
                 }

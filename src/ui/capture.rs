@@ -72,8 +72,10 @@ fn shoot(
         match still_jpeg(v.unchecked_ref()).await {
             Ok((still, mut pixels)) => {
                 let report = check_still(part, still.width, still.height, &pixels).await;
-                // Only the JPEG is kept: the full-resolution pixels of an ID
-                // are wiped before their memory goes back to the allocator.
+                // Only the JPEG is kept: the full-resolution RGBA copy of an
+                // ID is wiped before its memory goes back to the allocator.
+                // (The check's own luma planes and the browser's ImageData
+                // are released unwiped.)
                 crate::camera::wipe(&mut pixels);
                 drop(pixels);
                 if mounted.get() {

@@ -39,8 +39,13 @@ pub fn handoff(p: &HandoffProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (link, copied, field) = (link.clone(), copied.clone(), field.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let done = match web_sys::window() {
-                    Some(w) => JsFuture::from(w.navigator().clipboard().write_text(&link)).await.is_ok(),
+                // No `navigator.clipboard` at all outside a secure context:
+                // asked for only where it exists.
+                let clipboard = web_sys::window().map(|w| w.navigator()).filter(|n| {
+                    js_sys::Reflect::get(n, &"clipboard".into()).is_ok_and(|c| !c.is_undefined() && !c.is_null())
+                });
+                let done = match clipboard {
+                    Some(n) => JsFuture::from(n.clipboard().write_text(&link)).await.is_ok(),
                     None => false,
                 };
                 if !done {

@@ -4,7 +4,7 @@
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
@@ -32,6 +32,7 @@ export function clip(fixture, fps = 15, shake = 1.5) {
   mkdirSync(dir, { recursive: true });
   const suffix = (fps === 15 ? "" : `-${fps}fps`) + (shake === 1.5 ? "" : `-shake${shake}`);
   const out = join(dir, fixture.replace(/\.\w+$/, suffix + ".y4m"));
+  mkdirSync(dirname(out), { recursive: true });
   if (!existsSync(out)) {
     // A shaking clip is longer, so its loop does not bring the frame back
     // to the same place within the steadiness window.

@@ -128,8 +128,11 @@ fn refused(r: Refused) -> ApiError {
 /// The merchant's back office fetches a stored part (the JPEG) before the
 /// retention deletes it: `GET /api/sessions/{id}/parts/{part}` with its
 /// `X-Merchant-Key`. A merchant's own secret reads its own sessions only;
-/// the shared key reads any. The shopper's session token cannot read images
-/// back: they only ever go up.
+/// the shared key reads only sessions of merchants without a secret of their
+/// own. The shopper's session token cannot read images back: they only ever
+/// go up. Images past their time (expired, cancelled, completed longer ago
+/// than the retention) are deleted here before the read, as at a session
+/// read, not left to the next sweep.
 async fn fetch_part(
     State(state): State<Arc<AppState>>,
     Path((id, part)): Path<(String, String)>,
@@ -154,8 +157,15 @@ async fn fetch_part(
     let (sid, p) = (id.clone(), part.clone());
     // SQLite and the file read, off the async workers.
     let found = blocking(move || {
+        let now = st.now_ms();
+        st.store.purge(now, st.config.retention_ms, Some(&sid))?;
         let Some(s) = st.store.get(&sid)? else { return Ok(None) };
-        if own.as_ref().is_some_and(|o| *o != s.parent_origin) {
+        let allowed = match &own {
+            Some(origin) => *origin == s.parent_origin,
+            // The shared key: not the sessions of a merchant with its own.
+            None => st.merchant_of_origin(&s.parent_origin).is_some_and(|m| m.secret.is_none()),
+        };
+        if !allowed || status(&s, now) == "expired" {
             return Ok(None);
         }
         if !st.store.parts(&sid)?.iter().any(|x| x.part == p) {

@@ -550,6 +550,24 @@ fn the_back_office_fetches_parts_with_its_key_and_the_shopper_cannot() {
     assert_eq!(c.get(&url).header("x-merchant-key", SHOP2_SECRET).send().unwrap().status(), StatusCode::NOT_FOUND);
     let missing = format!("{}/api/sessions/{id}/parts/document_back", s.base);
     assert_eq!(c.get(&missing).header("x-merchant-key", KEY).send().unwrap().status(), StatusCode::NOT_FOUND);
+    // A merchant with its own secret reads its own sessions, and the shared
+    // key does not read them.
+    let r = c
+        .post(format!("{}/api/sessions", s.base))
+        .header("x-merchant-key", SHOP2_SECRET)
+        .json(&json!({}))
+        .send()
+        .unwrap();
+    let v: Value = r.json().unwrap();
+    let (id2, token2) = (v["id"].as_str().unwrap().to_string(), v["token"].as_str().unwrap().to_string());
+    assert_eq!(put(&s, &c, &id2, &token2, "selfie", body.clone()).status(), StatusCode::CREATED);
+    let url2 = format!("{}/api/sessions/{id2}/parts/selfie", s.base);
+    assert_eq!(c.get(&url2).header("x-merchant-key", SHOP2_SECRET).send().unwrap().status(), StatusCode::OK);
+    assert_eq!(c.get(&url2).header("x-merchant-key", KEY).send().unwrap().status(), StatusCode::NOT_FOUND);
+    // Past the deadline the images are gone at once, not at the next sweep.
+    s.state.set_clock_offset(3_600_000 + 1_000);
+    assert_eq!(c.get(&url2).header("x-merchant-key", SHOP2_SECRET).send().unwrap().status(), StatusCode::NOT_FOUND);
+    s.state.set_clock_offset(0);
     // After a cancel the images are gone, for the back office too.
     let r = c.post(format!("{}/api/sessions/{id}/cancel", s.base)).bearer_auth(&token).send().unwrap();
     assert_eq!(r.status(), StatusCode::OK);
