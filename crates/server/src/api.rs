@@ -178,6 +178,40 @@ async fn fetch_part(
     Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "no-store")], bytes).into_response())
 }
 
+/// [`authorise`] off the async workers: its SQLite reads wait on the
+/// store's lock, which a writer's fsync may hold.
+async fn authorised(state: &Arc<AppState>, id: &str, headers: &HeaderMap) -> ApiResult<SessionRow> {
+    let (st, id, headers) = (state.clone(), id.to_string(), headers.clone());
+    tokio::task::spawn_blocking(move || authorise(&st, &id, &headers))
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", "the session could not be read"))?
+}
+
+/// [`session_json`] off the async workers, for the same reason.
+async fn session_body(state: &Arc<AppState>, s: SessionRow) -> ApiResult<serde_json::Value> {
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || session_json(&st, &s))
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", "the session could not be read"))?
+}
+
+/// The session again after a write of it, off the async workers (a
+/// session purged meanwhile is a 404, never a panic).
+async fn reread(state: &Arc<AppState>, id: &str) -> ApiResult<SessionRow> {
+    let (st, sid) = (state.clone(), id.to_string());
+    blocking(move || st.store.get(&sid))
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such session"))
+}
+
+/// [`create_session`] off the async workers (an insert and its fsync).
+async fn create_off_workers(state: &Arc<AppState>, origin: String) -> ApiResult<serde_json::Value> {
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || create_session(&st, &origin))
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", "the session could not be stored"))?
+}
+
 /// Run blocking store work (SQLite, fsync, file deletion) off the async
 /// workers.
 async fn blocking<T: Send + 'static>(
@@ -278,12 +312,12 @@ async fn create(
         }
         _ => return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "merchant key required")),
     };
-    let v = create_session(&state, &origin)?;
+    let v = create_off_workers(&state, origin).await?;
     Ok((StatusCode::CREATED, no_store(v)).into_response())
 }
 
 async fn read(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
-    let s = authorise(&state, &id, &headers)?;
+    let s = authorised(&state, &id, &headers).await?;
     // An expired session's images go at the first look, not at the next
     // sweep.
     // (A failure is logged and retried by the sweeper; the answer stands.)
@@ -291,7 +325,7 @@ async fn read(State(state): State<Arc<AppState>>, Path(id): Path<String>, header
     if let Err(e) = blocking(move || st.store.purge(st.now_ms(), st.config.retention_ms, Some(&sid))).await {
         tracing::error!(session = %id, "purge at read failed: {}", e.message);
     }
-    Ok(no_store(session_json(&state, &s)?))
+    Ok(no_store(session_body(&state, s).await?))
 }
 
 async fn put_part(
@@ -300,7 +334,7 @@ async fn put_part(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let s = authorise(&state, &id, &headers)?;
+    let s = authorised(&state, &id, &headers).await?;
     if !PARTS.contains(&part.as_str()) {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_part", "no such part"));
     }
@@ -320,7 +354,11 @@ async fn put_part(
         return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_jpeg", "parts must be JPEG images"));
     }
     let sha = hex::encode(Sha256::digest(&body));
-    if let Some(existing) = state.store.parts(&id)?.into_iter().find(|p| p.part == part) {
+    let held = {
+        let (st, sid) = (state.clone(), id.clone());
+        blocking(move || st.store.parts(&sid)).await?
+    };
+    if let Some(existing) = held.into_iter().find(|p| p.part == part) {
         if existing.sha256 == sha {
             // A retry of what is already stored: nothing to do.
             return Ok(no_store(json!({"part": existing, "stored": false})));
@@ -380,7 +418,7 @@ async fn progress(
     headers: HeaderMap,
     Json(req): Json<ProgressRequest>,
 ) -> ApiResult<Response> {
-    let s = authorise(&state, &id, &headers)?;
+    let s = authorised(&state, &id, &headers).await?;
     writable(&s, state.now_ms())?;
     if let Some(d) = &req.document_type {
         if required_parts(d).is_none() {
@@ -392,8 +430,8 @@ async fn progress(
     blocking(move || st.store.set_progress(&sid, started, req.document_type.as_deref(), &|| st.now_ms()))
         .await?
         .map_err(refused)?;
-    let s = state.store.get(&id)?.expect("session exists");
-    Ok(no_store(session_json(&state, &s)?))
+    let s = reread(&state, &id).await?;
+    Ok(no_store(session_body(&state, s).await?))
 }
 
 #[derive(Deserialize)]
@@ -407,7 +445,7 @@ async fn complete(
     headers: HeaderMap,
     Json(req): Json<CompleteRequest>,
 ) -> ApiResult<Response> {
-    let s = authorise(&state, &id, &headers)?;
+    let s = authorised(&state, &id, &headers).await?;
     writable(&s, state.now_ms())?;
     let required = required_parts(&req.document_type)
         .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "bad_document_type", "unknown document type"))?;
@@ -417,19 +455,19 @@ async fn complete(
         .await?
         .map_err(refused)?;
     tracing::info!(session = %id, "session completed");
-    let s = state.store.get(&id)?.expect("session exists");
-    Ok(no_store(session_json(&state, &s)?))
+    let s = reread(&state, &id).await?;
+    Ok(no_store(session_body(&state, s).await?))
 }
 
 async fn cancel(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
-    let s = authorise(&state, &id, &headers)?;
+    let s = authorised(&state, &id, &headers).await?;
     writable(&s, state.now_ms())?;
     // Cancelling deletes the images in the same step.
     let (st, sid) = (state.clone(), id.clone());
     blocking(move || st.store.close(&sid, "cancelled", None, &[], &|| st.now_ms())).await?.map_err(refused)?;
     tracing::info!(session = %id, "session cancelled, images deleted");
-    let s = state.store.get(&id)?.expect("session exists");
-    Ok(no_store(session_json(&state, &s)?))
+    let s = reread(&state, &id).await?;
+    Ok(no_store(session_body(&state, s).await?))
 }
 
 #[cfg(feature = "demo")]
@@ -517,7 +555,7 @@ pub fn demo_router(state: Arc<AppState>, merchant: crate::Merchant) -> Router {
     let key = merchant.key.clone();
     let session = move |State(state): State<Arc<AppState>>| {
         let origin = origin.clone();
-        async move { Ok::<_, ApiError>(no_store(create_session(&state, &origin)?)) }
+        async move { Ok::<_, ApiError>(no_store(create_off_workers(&state, origin).await?)) }
     };
     let config = move |State(state): State<Arc<AppState>>| {
         let key = key.clone();
