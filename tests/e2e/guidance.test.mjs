@@ -21,9 +21,10 @@ after(async () => {
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Of the seven good-card kinds, how many must shoot themselves (measured
- * on this machine; see the test). */
-const MIN_GOOD_SHOT = 5;
+/** Of the seven good-card kinds, how many must shoot themselves: 5 to 6
+ * did in runs on this machine (the thumb's steadiness varies with load);
+ * the floor leaves one for a busy CI machine. */
+const MIN_GOOD_SHOT = 4;
 
 /** Live and still checks known to disagree on a kind (issue 12, open): the
  * strongly tilted card, downscaled by the clip to 608x1080, is shot by the
