@@ -7,7 +7,7 @@ pub mod retry;
 #[cfg(target_arch = "wasm32")]
 mod web;
 #[cfg(target_arch = "wasm32")]
-pub use web::{cancel, complete, merchant_origin, put_part, read_session, save_progress};
+pub use web::{cancel, complete, merchant_origin, put_part, read_session, save_progress, FetchDeadline};
 
 use crate::i18n::Key;
 use serde::Deserialize;

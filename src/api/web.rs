@@ -7,6 +7,35 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, Headers, Request, RequestInit, Response};
 
+/// A fetch's deadline: the request's signal is aborted after `ms`, so a
+/// request that never answers ends as a network failure; dropping it
+/// cancels the timer.
+pub struct FetchDeadline {
+    _timer: gloo::timers::callback::Timeout,
+    fired: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl FetchDeadline {
+    /// Give `init` a signal aborted after `ms`; `None` if the browser has
+    /// no AbortController.
+    pub fn arm(init: &RequestInit, ms: u32) -> Option<FetchDeadline> {
+        let abort = web_sys::AbortController::new().ok()?;
+        init.set_signal(Some(&abort.signal()));
+        let fired = std::rc::Rc::new(std::cell::Cell::new(false));
+        let f = fired.clone();
+        let _timer = gloo::timers::callback::Timeout::new(ms, move || {
+            f.set(true);
+            abort.abort();
+        });
+        Some(FetchDeadline { _timer, fired })
+    }
+
+    /// Whether the deadline passed (the request was aborted for it).
+    pub fn fired(&self) -> bool {
+        self.fired.get()
+    }
+}
+
 /// How long a request may take, body and answer included (a still of a
 /// few hundred kB goes up in seconds even on a poor mobile link).
 const REQUEST_TIMEOUT_MS: u32 = 60_000;
@@ -36,12 +65,7 @@ async fn send(
     // A request that never answers (a proxy holding the connection, a
     // radio that died mid-upload) would hold its part in flight for ever:
     // after REQUEST_TIMEOUT_MS it is aborted and counts as no answer.
-    let abort = web_sys::AbortController::new().map_err(|_| ApiError::Browser)?;
-    init.set_signal(Some(&abort.signal()));
-    let _timeout = gloo::timers::callback::Timeout::new(REQUEST_TIMEOUT_MS, {
-        let abort = abort.clone();
-        move || abort.abort()
-    });
+    let _deadline = FetchDeadline::arm(&init, REQUEST_TIMEOUT_MS).ok_or(ApiError::Browser)?;
     let req = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Browser)?;
     let resp: Response =
         JsFuture::from(window.fetch_with_request(&req)).await.map_err(|_| ApiError::Network)?.unchecked_into();
@@ -158,13 +182,8 @@ pub async fn save_progress(session: &SessionRef, started: bool, document_type: O
 /// `frame-ancestors`), where an embedded capture asks for its token.
 pub async fn merchant_origin(key: &str) -> Result<String, ApiError> {
     let window = web_sys::window().ok_or(ApiError::Browser)?;
-    let abort = web_sys::AbortController::new().map_err(|_| ApiError::Browser)?;
     let init = RequestInit::new();
-    init.set_signal(Some(&abort.signal()));
-    let _timeout = gloo::timers::callback::Timeout::new(REQUEST_TIMEOUT_MS, {
-        let abort = abort.clone();
-        move || abort.abort()
-    });
+    let _deadline = FetchDeadline::arm(&init, REQUEST_TIMEOUT_MS).ok_or(ApiError::Browser)?;
     let resp: Response = JsFuture::from(window.fetch_with_str_and_init(&format!("/api/merchants/{key}"), &init))
         .await
         .map_err(|_| ApiError::Network)?

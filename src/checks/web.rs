@@ -47,18 +47,9 @@ thread_local! {
 
 async fn fetch_model() -> Result<FaceDetector, ModelError> {
     let window = web_sys::window().ok_or(ModelError::Fetch)?;
-    let abort = web_sys::AbortController::new().map_err(|_| ModelError::Fetch)?;
-    let timed_out = Rc::new(Cell::new(false));
-    let _timeout = gloo::timers::callback::Timeout::new(MODEL_TIMEOUT_MS, {
-        let (abort, timed_out) = (abort.clone(), timed_out.clone());
-        move || {
-            timed_out.set(true);
-            abort.abort();
-        }
-    });
-    let lost = |_| if timed_out.get() { ModelError::Timeout } else { ModelError::Fetch };
     let init = web_sys::RequestInit::new();
-    init.set_signal(Some(&abort.signal()));
+    let deadline = crate::api::FetchDeadline::arm(&init, MODEL_TIMEOUT_MS).ok_or(ModelError::Fetch)?;
+    let lost = |_| if deadline.fired() { ModelError::Timeout } else { ModelError::Fetch };
     let resp: web_sys::Response =
         JsFuture::from(window.fetch_with_str_and_init(FACE_MODEL_URL, &init)).await.map_err(lost)?.unchecked_into();
     if !resp.ok() {

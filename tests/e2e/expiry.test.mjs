@@ -2,7 +2,7 @@
 // hears `expired`, and the backend refuses late writes with 410.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { suite, shot, axe, DEMO, CAPTURE } from "./harness.mjs";
+import { suite, shot, axe, trackObjectUrls, DEMO, CAPTURE } from "./harness.mjs";
 
 const env = suite();
 
@@ -10,20 +10,8 @@ test("the countdown reaching zero cancels the purchase", async () => {
   const context = await env.browser.newContext({ viewport: { width: 900, height: 1100 } });
   await context.clock.install();
   // Count live object URLs and camera tracks in every frame.
+  await trackObjectUrls(context);
   await context.addInitScript(() => {
-    const live = new Set();
-    const create = URL.createObjectURL.bind(URL);
-    const revoke = URL.revokeObjectURL.bind(URL);
-    URL.createObjectURL = (b) => {
-      const u = create(b);
-      live.add(u);
-      return u;
-    };
-    URL.revokeObjectURL = (u) => {
-      live.delete(u);
-      return revoke(u);
-    };
-    window.__liveUrls = live;
     window.__tracks = [];
     if (navigator.mediaDevices) {
       const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);

@@ -118,6 +118,26 @@ export async function launch(y4m) {
   return chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args });
 }
 
+/** Count the object URLs alive in every frame of `context`
+ * (`window.__liveUrls`): an image dropped revokes its URL. */
+export async function trackObjectUrls(context) {
+  await context.addInitScript(() => {
+    const live = new Set();
+    const create = URL.createObjectURL.bind(URL);
+    const revoke = URL.revokeObjectURL.bind(URL);
+    URL.createObjectURL = (b) => {
+      const u = create(b);
+      live.add(u);
+      return u;
+    };
+    URL.revokeObjectURL = (u) => {
+      live.delete(u);
+      return revoke(u);
+    };
+    window.__liveUrls = live;
+  });
+}
+
 /** Record every request a page makes (to check origins and tokens). */
 export function recordRequests(page) {
   const urls = [];

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { suite, openCheckout as open, at, readSession, CAPTURE } from "./harness.mjs";
+import { suite, openCheckout as open, at, readSession, trackObjectUrls, CAPTURE } from "./harness.mjs";
 
 const env = suite();
 
@@ -111,20 +111,8 @@ test("aborted requests, a 90 s offline spell and a failing completion lose nothi
 test("a cancel from the host while a still is encoding keeps no image", async () => {
   const context = await env.browser.newContext();
   // Count live object URLs; hold every JPEG encoding for 3 s.
+  await trackObjectUrls(context);
   await context.addInitScript(() => {
-    const live = new Set();
-    const create = URL.createObjectURL.bind(URL);
-    const revoke = URL.revokeObjectURL.bind(URL);
-    URL.createObjectURL = (b) => {
-      const u = create(b);
-      live.add(u);
-      return u;
-    };
-    URL.revokeObjectURL = (u) => {
-      live.delete(u);
-      return revoke(u);
-    };
-    window.__liveUrls = live;
     window.__encoding = 0;
     const toBlob = HTMLCanvasElement.prototype.toBlob;
     HTMLCanvasElement.prototype.toBlob = function (cb, ...rest) {

@@ -125,6 +125,20 @@ fn refused(r: Refused) -> ApiError {
     }
 }
 
+/// Who presents the request's `X-Merchant-Key`: the merchant whose own
+/// secret it is, and whether it is the shared key. Every secret is compared
+/// in constant time, whichever matches.
+fn merchant_key<'a>(state: &'a AppState, headers: &HeaderMap) -> (Option<&'a crate::Merchant>, bool) {
+    let key = headers.get("x-merchant-key").map(|v| v.as_bytes()).unwrap_or_default();
+    let mut own = None;
+    for m in &state.config.merchants {
+        if m.secret.as_ref().is_some_and(|s| bool::from(key.ct_eq(s.as_bytes()))) {
+            own = Some(m);
+        }
+    }
+    (own, bool::from(key.ct_eq(state.config.merchant_key.as_bytes())))
+}
+
 /// The merchant's back office fetches a stored part (the JPEG) before the
 /// retention deletes it: `GET /api/sessions/{id}/parts/{part}` with its
 /// `X-Merchant-Key`. A merchant's own secret reads its own sessions only;
@@ -138,18 +152,12 @@ async fn fetch_part(
     Path((id, part)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let key = headers.get("x-merchant-key").map(|v| v.as_bytes()).unwrap_or_default().to_vec();
     let not_found = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such part");
     if !valid_id(&id) || !PARTS.contains(&part.as_str()) {
         return Err(not_found());
     }
-    let mut own: Option<String> = None;
-    for m in &state.config.merchants {
-        if m.secret.as_ref().is_some_and(|s| bool::from(key.ct_eq(s.as_bytes()))) {
-            own = Some(m.origin.clone());
-        }
-    }
-    let shared = bool::from(key.as_slice().ct_eq(state.config.merchant_key.as_bytes()));
+    let (own, shared) = merchant_key(&state, &headers);
+    let own = own.map(|m| m.origin.clone());
     if own.is_none() && !shared {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "merchant key required"));
     }
@@ -291,16 +299,8 @@ async fn create(
     headers: HeaderMap,
     Json(req): Json<CreateRequest>,
 ) -> ApiResult<Response> {
-    let key = headers.get("x-merchant-key").map(|v| v.as_bytes()).unwrap_or_default();
-    // A merchant's own secret makes sessions for that merchant only; every
-    // secret is compared (in constant time), whichever matches.
-    let mut own: Option<&crate::Merchant> = None;
-    for m in &state.config.merchants {
-        if m.secret.as_ref().is_some_and(|s| bool::from(key.ct_eq(s.as_bytes()))) {
-            own = Some(m);
-        }
-    }
-    let shared = bool::from(key.ct_eq(state.config.merchant_key.as_bytes()));
+    // A merchant's own secret makes sessions for that merchant only.
+    let (own, shared) = merchant_key(&state, &headers);
     let origin = match (own, req.parent_origin) {
         (Some(m), Some(o)) if o != m.origin => {
             return Err(ApiError::new(StatusCode::FORBIDDEN, "origin_not_yours", "that origin is another merchant's"));

@@ -55,13 +55,13 @@ fn jpeg(w: u32, h: u32, seed: u8) -> Vec<u8> {
     out
 }
 
+/// `POST /api/sessions` with `key` and `body`, as a merchant's back end.
+fn create_with(s: &Server, c: &Client, key: &str, body: Value) -> reqwest::blocking::Response {
+    c.post(format!("{}/api/sessions", s.base)).header("x-merchant-key", key).json(&body).send().unwrap()
+}
+
 fn create(s: &Server, c: &Client) -> (String, String) {
-    let r = c
-        .post(format!("{}/api/sessions", s.base))
-        .header("x-merchant-key", KEY)
-        .json(&json!({"parent_origin": DEMO}))
-        .send()
-        .unwrap();
+    let r = create_with(s, c, KEY, json!({"parent_origin": DEMO}));
     assert_eq!(r.status(), StatusCode::CREATED);
     let v: Value = r.json().unwrap();
     let url = v["capture_url"].as_str().unwrap();
@@ -298,12 +298,7 @@ fn each_merchant_frames_its_own_path_only() {
 
     // A session records its merchant; the second merchant's works too,
     // created with its own secret (no origin needed: it can only be its own).
-    let r = c
-        .post(format!("{}/api/sessions", s.base))
-        .header("x-merchant-key", SHOP2_SECRET)
-        .json(&json!({}))
-        .send()
-        .unwrap();
+    let r = create_with(&s, &c, SHOP2_SECRET, json!({}));
     assert_eq!(r.status(), StatusCode::CREATED);
     let v: Value = r.json().unwrap();
     let embed = v["embed_url"].as_str().unwrap();
@@ -318,23 +313,12 @@ fn each_merchant_frames_its_own_path_only() {
     assert_eq!(read["merchant"], "shop2");
     assert_eq!(read["parent_origin"], SHOP2);
     // An origin nobody configured gets no session.
-    let r = c
-        .post(format!("{}/api/sessions", s.base))
-        .header("x-merchant-key", KEY)
-        .json(&json!({"parent_origin": "https://evil.example"}))
-        .send()
-        .unwrap();
+    let r = create_with(&s, &c, KEY, json!({"parent_origin": "https://evil.example"}));
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     // A merchant's own secret cannot make another merchant's session.
-    let r = c
-        .post(format!("{}/api/sessions", s.base))
-        .header("x-merchant-key", SHOP2_SECRET)
-        .json(&json!({"parent_origin": DEMO}))
-        .send()
-        .unwrap();
+    let r = create_with(&s, &c, SHOP2_SECRET, json!({"parent_origin": DEMO}));
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r =
-        c.post(format!("{}/api/sessions", s.base)).header("x-merchant-key", "guess").json(&json!({})).send().unwrap();
+    let r = create_with(&s, &c, "guess", json!({}));
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let api = c.get(format!("{}/api/merchants/demo", s.base)).send().unwrap();
     assert_eq!(api.headers()["cache-control"], "no-store");
@@ -552,12 +536,7 @@ fn the_back_office_fetches_parts_with_its_key_and_the_shopper_cannot() {
     assert_eq!(c.get(&missing).header("x-merchant-key", KEY).send().unwrap().status(), StatusCode::NOT_FOUND);
     // A merchant with its own secret reads its own sessions, and the shared
     // key does not read them.
-    let r = c
-        .post(format!("{}/api/sessions", s.base))
-        .header("x-merchant-key", SHOP2_SECRET)
-        .json(&json!({}))
-        .send()
-        .unwrap();
+    let r = create_with(&s, &c, SHOP2_SECRET, json!({}));
     let v: Value = r.json().unwrap();
     let (id2, token2) = (v["id"].as_str().unwrap().to_string(), v["token"].as_str().unwrap().to_string());
     assert_eq!(put(&s, &c, &id2, &token2, "selfie", body.clone()).status(), StatusCode::CREATED);
