@@ -88,6 +88,7 @@ handoff-back = Use this device
 camera-denied-chrome-android = In Chrome (Android): tap the icon left of the address, then Permissions, and allow the camera. Then try again.
 camera-denied-safari-ios = In Safari (iPhone): tap “aA” in the address bar, then Website Settings, and allow the camera. Then try again.
 camera-denied-firefox = In Firefox: click the crossed-out camera icon left of the address and remove the block. Then try again.
+camera-denied-safari-desktop = In Safari: Safari menu, Settings for This Website, then Camera: Allow. Then try again.
 camera-denied-desktop = In Chrome or Edge: click the camera icon in the address bar, choose Always allow, then try again.
 camera-ended = The camera stopped. Restarting…
 switch-camera = Switch camera

@@ -88,6 +88,7 @@ handoff-back = Usar este dispositivo
 camera-denied-chrome-android = En Chrome (Android): toque el icono a la izquierda de la dirección, luego Permisos, y permita la cámara. Después inténtelo de nuevo.
 camera-denied-safari-ios = En Safari (iPhone): toque «aA» en la barra de direcciones, luego Ajustes del sitio web, y permita la cámara. Después inténtelo de nuevo.
 camera-denied-firefox = En Firefox: haga clic en el icono de cámara tachada a la izquierda de la dirección y quite el bloqueo. Después inténtelo de nuevo.
+camera-denied-safari-desktop = En Safari: menú Safari, Ajustes de este sitio web y luego Cámara: Permitir. Después inténtelo de nuevo.
 camera-denied-desktop = En Chrome o Edge: haga clic en el icono de cámara de la barra de direcciones, elija Permitir siempre e inténtelo de nuevo.
 camera-ended = La cámara se ha detenido. Reiniciando…
 switch-camera = Cambiar de cámara

@@ -88,6 +88,7 @@ handoff-back = Utiliser cet appareil
 camera-denied-chrome-android = Sur Chrome (Android) : touchez l'icône à gauche de l'adresse, puis Autorisations, et autorisez la caméra. Puis réessayez.
 camera-denied-safari-ios = Sur Safari (iPhone) : touchez « aA » dans la barre d'adresse, puis Réglages du site web, et autorisez la caméra. Puis réessayez.
 camera-denied-firefox = Sur Firefox : cliquez sur l'icône de caméra barrée à gauche de l'adresse et retirez le blocage. Puis réessayez.
+camera-denied-safari-desktop = Sur Safari : menu Safari, Réglages pour ce site web, puis Caméra : Autoriser. Puis réessayez.
 camera-denied-desktop = Sur Chrome ou Edge : cliquez sur l'icône de caméra dans la barre d'adresse, choisissez Toujours autoriser, puis réessayez.
 camera-ended = La caméra s'est arrêtée. Redémarrage…
 switch-camera = Changer de caméra

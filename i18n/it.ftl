@@ -88,6 +88,7 @@ handoff-back = Usa questo dispositivo
 camera-denied-chrome-android = Su Chrome (Android): tocchi l'icona a sinistra dell'indirizzo, poi Autorizzazioni, e consenta la fotocamera. Poi riprovi.
 camera-denied-safari-ios = Su Safari (iPhone): tocchi «aA» nella barra degli indirizzi, poi Impostazioni sito web, e consenta la fotocamera. Poi riprovi.
 camera-denied-firefox = Su Firefox: faccia clic sull'icona della fotocamera barrata a sinistra dell'indirizzo e rimuova il blocco. Poi riprovi.
+camera-denied-safari-desktop = Su Safari: menu Safari, Impostazioni per questo sito web, poi Fotocamera: Consenti. Poi riprovi.
 camera-denied-desktop = Su Chrome o Edge: faccia clic sull'icona della fotocamera nella barra degli indirizzi, scelga Consenti sempre, poi riprovi.
 camera-ended = La fotocamera si è fermata. Riavvio…
 switch-camera = Cambia fotocamera

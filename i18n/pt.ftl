@@ -88,6 +88,7 @@ handoff-back = Usar este dispositivo
 camera-denied-chrome-android = No Chrome (Android): toque no ícone à esquerda do endereço, depois em Autorizações, e autorize a câmara. Depois tente novamente.
 camera-denied-safari-ios = No Safari (iPhone): toque em «aA» na barra de endereço, depois em Definições do site, e autorize a câmara. Depois tente novamente.
 camera-denied-firefox = No Firefox: clique no ícone da câmara riscada à esquerda do endereço e retire o bloqueio. Depois tente novamente.
+camera-denied-safari-desktop = No Safari: menu Safari, Definições para este site e depois Câmara: Permitir. Depois tente novamente.
 camera-denied-desktop = No Chrome ou Edge: clique no ícone da câmara na barra de endereço, escolha Permitir sempre e tente novamente.
 camera-ended = A câmara parou. A reiniciar…
 switch-camera = Mudar de câmara

@@ -67,6 +67,8 @@ pub enum Browser {
     ChromeAndroid,
     SafariIos,
     Firefox,
+    /// Safari on a Mac (and WebKit browsers on a computer).
+    SafariDesktop,
     /// Chrome, Edge and other Chromium browsers on a computer.
     Desktop,
 }
@@ -82,6 +84,13 @@ pub fn browser_family(ua: &str) -> Browser {
         Browser::Firefox
     } else if ua.contains("Android") {
         Browser::ChromeAndroid
+    } else if ua.contains("Safari/")
+        && ua.contains("Version/")
+        && !["Chrome/", "Chromium/", "Edg/"].iter().any(|c| ua.contains(c))
+    {
+        // Safari's own user agent: "Version/17.4 Safari/605.1.15", no
+        // Chromium token (Chromium browsers say "Chrome/... Safari/...").
+        Browser::SafariDesktop
     } else {
         Browser::Desktop
     }
@@ -93,6 +102,7 @@ pub fn denied_help(b: Browser) -> Key {
         Browser::ChromeAndroid => Key::CameraDeniedChromeAndroid,
         Browser::SafariIos => Key::CameraDeniedSafariIos,
         Browser::Firefox => Key::CameraDeniedFirefox,
+        Browser::SafariDesktop => Key::CameraDeniedSafariDesktop,
         Browser::Desktop => Key::CameraDeniedDesktop,
     }
 }
@@ -126,6 +136,12 @@ mod tests {
         assert_eq!(browser_family(iphone), Browser::SafariIos);
         assert_eq!(browser_family(firefox), Browser::Firefox);
         assert_eq!(browser_family(edge), Browser::Desktop);
+        let safari = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15";
+        let webkitgtk =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/60.5 Safari/605.1.15";
+        assert_eq!(browser_family(safari), Browser::SafariDesktop);
+        assert_eq!(browser_family(webkitgtk), Browser::SafariDesktop);
+        assert_eq!(denied_help(Browser::SafariDesktop), Key::CameraDeniedSafariDesktop);
         assert_eq!(denied_help(Browser::SafariIos), Key::CameraDeniedSafariIos);
     }
 

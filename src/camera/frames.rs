@@ -119,7 +119,7 @@ impl Drop for FrameClock {
 /// A 2-D canvas made for reading back (`willReadFrequently`: Chromium then
 /// keeps it in memory rather than on the GPU, so `getImageData` is a copy,
 /// not a GPU readback).
-fn reading_canvas(w: u32, h: u32) -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+pub(crate) fn reading_canvas(w: u32, h: u32) -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)> {
     let doc = web_sys::window()?.document()?;
     let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.unchecked_into();
     canvas.set_width(w);

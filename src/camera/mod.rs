@@ -117,6 +117,11 @@ mod tests {
     }
 }
 
+/// Every sampled RGBA pixel (one in 97) black: a draw that drew nothing.
+pub fn all_black(rgba: &[u8]) -> bool {
+    rgba.chunks_exact(4).step_by(97).all(|p| p[0] < 4 && p[1] < 4 && p[2] < 4)
+}
+
 /// Overwrite a buffer that held an image with zeros, in writes the compiler
 /// may not drop as dead (it would, for a plain fill before a free).
 pub fn wipe(buf: &mut [u8]) {
@@ -129,6 +134,15 @@ pub fn wipe(buf: &mut [u8]) {
 
 #[cfg(test)]
 mod wipe_tests {
+    #[test]
+    fn a_black_draw_is_told_from_a_dark_scene() {
+        let mut rgba = vec![0u8; 1280 * 4 * 10];
+        assert!(super::all_black(&rgba));
+        // A dark scene still has some light somewhere.
+        rgba[4 * 97 * 3 + 1] = 30;
+        assert!(!super::all_black(&rgba));
+    }
+
     #[test]
     fn wipe_zeroes_every_byte() {
         let mut v = vec![0xa5u8; 4099];

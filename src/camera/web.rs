@@ -4,10 +4,7 @@ use super::{video_constraints_for, CameraError, Facing};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    Blob, CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream, MediaStreamConstraints,
-    MediaStreamTrack, Url,
-};
+use web_sys::{Blob, HtmlVideoElement, MediaStream, MediaStreamConstraints, MediaStreamTrack, Url};
 
 fn exception_name(e: &JsValue) -> String {
     js_sys::Reflect::get(e, &"name".into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| "UnknownError".into())
@@ -195,6 +192,9 @@ impl PartialEq for Still {
     }
 }
 
+/// Draws of a wholly black still taken again before it is kept.
+const BLACK_RETRIES: usize = 6;
+
 /// Take a still from the video at the track's full resolution and encode it
 /// as JPEG (quality 0.92: text stays crisp, ~1 MB at 1920x1080). Also
 /// returns the frame's RGBA pixels, for the device-side checks; the caller
@@ -213,15 +213,36 @@ pub async fn still_jpeg(video: &HtmlVideoElement) -> Result<(Still, Vec<u8>), Ca
         return Err(CameraError::Failed("no frame yet".into()));
     }
     let fail = |m: &str| CameraError::Failed(m.to_string());
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("no document"))?;
-    let canvas: HtmlCanvasElement = doc.create_element("canvas").map_err(|_| fail("canvas"))?.unchecked_into();
-    canvas.set_width(w);
-    canvas.set_height(h);
-    let ctx: CanvasRenderingContext2d =
-        canvas.get_context("2d").ok().flatten().ok_or_else(|| fail("2d context"))?.unchecked_into();
-    ctx.draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, w as f64, h as f64)
-        .map_err(|_| fail("draw"))?;
-    let pixels = ctx.get_image_data(0.0, 0.0, w as f64, h as f64).map_err(|_| fail("pixels"))?.data().0;
+    // Read back at once, so kept in memory (`willReadFrequently`), as the
+    // live loop's canvases are.
+    let (canvas, ctx) = super::frames::reading_canvas(w, h).ok_or_else(|| fail("2d context"))?;
+    // WebKit sometimes draws a video frame as black, all of it (seen in
+    // WebKitGTK right after auto-capture, the live loop's own reduced copy
+    // of the same moment being fine; "black camera screen" is among the
+    // reports from iPhones): a wholly black draw is taken again on the next
+    // frames. A genuinely black scene stays black and is judged too dark.
+    let mut pixels = Vec::new();
+    let mut drawn = Ok(());
+    for attempt in 0..BLACK_RETRIES {
+        if attempt > 0 {
+            gloo::timers::future::TimeoutFuture::new(50).await;
+        }
+        super::wipe(&mut pixels);
+        drawn = ctx
+            .draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, w as f64, h as f64)
+            .map_err(|_| fail("draw"))
+            .and_then(|_| ctx.get_image_data(0.0, 0.0, w as f64, h as f64).map_err(|_| fail("pixels")))
+            .map(|img| pixels = img.data().0);
+        if drawn.is_err() || !super::all_black(&pixels) {
+            break;
+        }
+    }
+    if let Err(e) = drawn {
+        // Nothing of the frame stays behind: the canvas and the buffer.
+        canvas.set_width(0);
+        super::wipe(&mut pixels);
+        return Err(e);
+    }
     let promise = js_sys::Promise::new(&mut |resolve: js_sys::Function, reject: js_sys::Function| {
         let cb = Closure::once_into_js(move |blob: JsValue| {
             let _ = resolve.call1(&JsValue::NULL, &blob);

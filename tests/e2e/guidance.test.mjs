@@ -26,12 +26,6 @@ const wait = (ms) => new Promise((r) => setTimeout(r, ms));
  * the floor leaves one for a busy CI machine. */
 const MIN_GOOD_SHOT = 4;
 
-/** Live and still checks known to disagree on a kind (issue 12, open): the
- * strongly tilted card, downscaled by the clip to 608x1080, is shot by the
- * live loop and then refused at full resolution (the outline search frames
- * a wrong quad; its colour reads as a copy's). Printed, not asserted. */
-const KNOWN_DISAGREEMENT = { tilt: "the still reads cut_off and photocopy on the 608x1080 clip frame" };
-
 /** A browser whose camera shows `fixture`, on the demo checkout. */
 async function open(fixture, shake) {
   const browser = await launch(clip(fixture, 30, shake));
@@ -166,11 +160,8 @@ test("good cards of every kind that shoot themselves pass the full-resolution ch
       shotThemselves.push(kind);
       // The live loop and the still check agree: what shot itself passes.
       const reasons = await o.frame.locator(".reasons").getAttribute("data-reasons").catch(() => null);
-      if (KNOWN_DISAGREEMENT[kind]) {
-        console.log(`# good card ${kind}: known disagreement (${KNOWN_DISAGREEMENT[kind]}); flagged: ${reasons}`);
-      } else {
-        assert.equal(reasons, null, `${kind}: auto-captured, then flagged at full resolution (${reasons})`);
-      }
+      assert.equal(reasons, null, `${kind}: auto-captured, then flagged at full resolution (${reasons})`);
+      assert.equal(await o.frame.locator(".unchecked").count(), 0, `${kind}: auto-captured, then left unchecked`);
     } else {
       const cue = await o.frame.locator(".guidance").getAttribute("data-cue").catch(() => "(none)");
       console.log(`# good card ${kind}: not shot in 20 s (cue ${cue}); the shopper has the shutter`);

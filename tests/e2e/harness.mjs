@@ -2,7 +2,7 @@
 // loopback origins, Debian's Chromium driven by playwright-core with a fake
 // camera fed from a y4m clip, screenshots and axe checks.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, existsSync, statSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { before, after } from "node:test";
@@ -14,10 +14,16 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 // process): random, so concurrent runs on one machine do not meet, and
 // below Linux's ephemeral range (32768 up), where the browser's own
 // outgoing connections could already hold one.
-const base = 20000 + Math.floor(Math.random() * 4000) * 3;
+// Five per file: demo, capture, demo2, and for engines.test.mjs the server
+// behind its proxy and the WebDriver server.
+const base = 20000 + Math.floor(Math.random() * 2400) * 5;
 export const DEMO_PORT = Number(process.env.E2E_DEMO_PORT || base);
 export const CAPTURE_PORT = Number(process.env.E2E_CAPTURE_PORT || base + 1);
 export const DEMO2_PORT = Number(process.env.E2E_DEMO2_PORT || base + 2);
+// engines.test.mjs: the reference server behind its proxy (the proxy holds
+// the capture port), and the WebDriver server.
+export const UPSTREAM_PORT = Number(process.env.E2E_UPSTREAM_PORT || base + 3);
+export const WEBDRIVER_PORT = Number(process.env.E2E_WEBDRIVER_PORT || base + 4);
 export const DEMO = `http://127.0.0.1:${DEMO_PORT}`;
 export const CAPTURE = `http://localhost:${CAPTURE_PORT}`;
 // A second merchant (`demo2`), on its own origin.
@@ -33,12 +39,21 @@ export function clip(fixture, fps = 15, shake = 1.5) {
   const suffix = (fps === 15 ? "" : `-${fps}fps`) + (shake === 1.5 ? "" : `-shake${shake}`);
   const out = join(dir, fixture.replace(/\.\w+$/, suffix + ".y4m"));
   mkdirSync(dirname(out), { recursive: true });
-  if (!existsSync(out)) {
+  // A clip older than the tool that makes it is made again (written aside,
+  // then renamed: a run never reads half a clip).
+  const tool = join(ROOT, "target/release/make-y4m");
+  if (!existsSync(tool)) throw new Error(`${tool} is not built (scripts/build builds it)`);
+  if (!existsSync(out) || statSync(out).mtimeMs < statSync(tool).mtimeMs) {
     // A shaking clip is longer, so its loop does not bring the frame back
     // to the same place within the steadiness window.
     const frames = shake === 1.5 ? "10" : "25";
-    const args = [join(ROOT, "tests/fixtures", fixture), out, frames, String(fps), String(shake)];
-    execFileSync(join(ROOT, "target/release/make-y4m"), args);
+    const part = `${out}.${process.pid}.part`;
+    try {
+      execFileSync(tool, [join(ROOT, "tests/fixtures", fixture), part, frames, String(fps), String(shake)]);
+      renameSync(part, out);
+    } finally {
+      rmSync(part, { force: true });
+    }
   }
   return out;
 }
@@ -46,8 +61,10 @@ export function clip(fixture, fps = 15, shake = 1.5) {
 /** Start the reference server with a fresh data directory and a test clock.
  * The previous file's server may still be letting go of the ports (it was
  * sent SIGTERM as that file ended): a start that fails on a port in use is
- * tried again for a few seconds. `stop()` resolves once the process exited. */
-export async function startServer() {
+ * tried again for a few seconds. `stop()` resolves once the process exited.
+ * `captureAddr`: where the capture origin listens (engines.test.mjs puts
+ * its proxy on the capture port and the server behind it). */
+export async function startServer({ captureAddr = `127.0.0.1:${CAPTURE_PORT}` } = {}) {
   const data = mkdtempSync(join(tmpdir(), "idcapture-e2e-"));
   for (let attempt = 0; attempt < 30; attempt++) {
     const proc = spawn(join(ROOT, "target/release/idcapture-server"), [], {
@@ -55,7 +72,7 @@ export async function startServer() {
         ...process.env,
         IDCAPTURE_DATA: data,
         IDCAPTURE_APP: join(ROOT, "dist"),
-        IDCAPTURE_CAPTURE_ADDR: `127.0.0.1:${CAPTURE_PORT}`,
+        IDCAPTURE_CAPTURE_ADDR: captureAddr,
         IDCAPTURE_DEMO_ADDR: `127.0.0.1:${DEMO_PORT}`,
         IDCAPTURE_CAPTURE_ORIGIN: CAPTURE,
         IDCAPTURE_DEMO_ORIGIN: DEMO,

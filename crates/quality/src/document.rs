@@ -286,7 +286,9 @@ pub(crate) fn judge(full: &Planes, small: &Planes, moire: Moire<'_>, still: bool
         s.tint = tint;
         s.colour = colour;
 
-        if s.coverage < t.min_coverage {
+        // A card with a side inferred (lost against something as light as
+        // itself) may be partly hidden there: never accepted, asked closer.
+        if s.coverage < t.min_coverage || l.inferred {
             reasons.push(Reason::TooSmall);
         }
         let cut = if s.outline {

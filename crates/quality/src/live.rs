@@ -17,7 +17,10 @@
 //! ago — the median over those pairs (a hand shaking irregularly is away
 //! from most of its former places; the locator's and the face detector's
 //! own jitter is divided by the time between), then the median of the last
-//! few frames' measures. The
+//! few frames' measures. A loop slower than that window (frames further
+//! apart than 150 ms, as in WebKitGTK's e2e or on an old phone) compares
+//! with its previous frame instead, up to [`MOTION_FALLBACK_MS`]; a
+//! document's size counts as motion only beyond its measuring noise. The
 //! shot is taken when the frame has been good and steady on
 //! [`STREAK_FRAMES`] frames in a row spanning at least [`STREAK_MS`] — the
 //! "several consecutive good frames" rule of the auto-capture SDKs (Onfido,
@@ -63,6 +66,17 @@ pub const STEADY: f32 = 0.02;
 /// to real motion (frame to frame, at 25 analyses per second, it would read
 /// as motion).
 pub const MOTION_WINDOW_MS: (f64, f64) = (150.0, 400.0);
+/// Oldest place a slow loop compares with when none is in
+/// [`MOTION_WINDOW_MS`]: where an analysis takes longer than the window
+/// (WebKitGTK's video readback in the e2e; an old phone), the youngest
+/// place past the window's start still measures the rate, over a longer
+/// base. Without it such a loop never knows steadiness and never shoots.
+pub const MOTION_FALLBACK_MS: f64 = 1500.0;
+/// Share of a document's size by which its measured size wanders from
+/// frame to frame while nothing moves: a blurred or unevenly lit card's
+/// outline is found within a few percent (measured: 0.535 to 0.563 of the
+/// frame on the blurred clip). Size changes count as motion beyond it.
+const DOC_SIZE_NOISE: f32 = 0.04;
 /// The face detector's size step between pyramid levels (its scale factor
 /// is 0.8, see [`crate::selfie`]), with a margin for rounding.
 const FACE_SIZE_STEP: f32 = 1.3;
@@ -417,22 +431,48 @@ impl Coach {
     /// Feed one analysed frame taken at `now` (ms).
     pub fn update(&mut self, now: f64, look: &Look) -> Advice {
         let motion = look.anchor.filter(|b| b.size > 0.0).and_then(|b| {
+            let rate = |a: &Anchor, age: f64| {
+                let size = if b.stepped_size {
+                    // Beyond one pyramid step only: a face coming
+                    // closer after "closer" still reads as moving.
+                    let ratio = (a.size.max(1e-6) / b.size).ln().abs();
+                    b.size * (ratio - FACE_SIZE_STEP.ln()).max(0.0)
+                } else {
+                    ((a.size - b.size).abs() - DOC_SIZE_NOISE * b.size).max(0.0)
+                };
+                let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt() + size;
+                d / b.size * (100.0 / age) as f32
+            };
             let mut rates = [0f32; HISTORY];
             let mut n = 0;
             for (t, a) in &self.history[..self.len] {
                 let age = now - t;
                 if (MOTION_WINDOW_MS.0..=MOTION_WINDOW_MS.1).contains(&age) {
-                    let size = if b.stepped_size {
-                        // Beyond one pyramid step only: a face coming
-                        // closer after "closer" still reads as moving.
-                        let ratio = (a.size.max(1e-6) / b.size).ln().abs();
-                        b.size * (ratio - FACE_SIZE_STEP.ln()).max(0.0)
-                    } else {
-                        (a.size - b.size).abs()
-                    };
-                    let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt() + size;
-                    rates[n] = d / b.size * (100.0 / age) as f32;
+                    rates[n] = rate(a, age);
                     n += 1;
+                }
+            }
+            if n == 0 {
+                // A slow loop (its last two frames also further apart than
+                // the window's start): the youngest place, if recent. A
+                // fast loop's one stall (a collection, a tab switch) gives
+                // no measure, as before, and restarts the streak.
+                let (last, before) = self.history[..self.len].iter().fold((f64::MIN, f64::MIN), |(a, b), (t, _)| {
+                    if *t > a {
+                        (*t, a)
+                    } else {
+                        (a, b.max(*t))
+                    }
+                });
+                let slow = self.len >= 2 && last - before > MOTION_WINDOW_MS.0;
+                let youngest = self.history[..self.len]
+                    .iter()
+                    .map(|(t, a)| (now - t, a))
+                    .filter(|(age, _)| *age > MOTION_WINDOW_MS.0 && *age <= MOTION_FALLBACK_MS)
+                    .min_by(|x, y| x.0.total_cmp(&y.0));
+                if let (true, Some((age, a))) = (slow, youngest) {
+                    rates[0] = rate(a, age);
+                    n = 1;
                 }
             }
             (n > 0).then(|| {
@@ -679,6 +719,49 @@ mod tests {
         assert_eq!(out[2].cue, Some(Cue::Glare));
         let i = out.iter().position(|a| a.capture).unwrap();
         assert!((i - 2) as f64 * 66.0 >= HOLD_MS && out[i].cue == Some(Cue::Ready));
+    }
+
+    #[test]
+    fn a_slow_loop_still_knows_steadiness() {
+        // An analysis every 450 ms (none falls in the 150-400 ms window).
+        let slow = |coach: &mut Coach, n: usize, f: &dyn Fn(usize) -> Look| -> Vec<Advice> {
+            (0..n).map(|i| coach.update(i as f64 * 450.0, &f(i))).collect()
+        };
+        let steady = slow(&mut Coach::default(), 12, &|_| look(&[], 0.4));
+        assert!(steady.iter().any(|a| a.capture), "{:?}", steady.last());
+        let drifting = slow(&mut Coach::default(), 12, &|i| look(&[], 0.1 + 0.1 * (i % 6) as f32));
+        assert!(drifting.iter().all(|a| !a.capture));
+        assert_eq!(drifting.last().unwrap().cue, Some(Cue::HoldStill));
+    }
+
+    #[test]
+    fn a_documents_outline_wandering_in_size_is_steady() {
+        // A blurred card's outline: its size 7 % apart from one frame to
+        // the next (measured: within 5 % on the blurred clip), its place
+        // still.
+        let out = run(&mut Coach::default(), 0.0, 30, |i| {
+            let mut l = look(&[], 0.4);
+            l.anchor.as_mut().unwrap().size = 0.6 * if i % 2 == 0 { 0.965 } else { 1.035 };
+            l
+        });
+        assert!(out.iter().any(|a| a.capture), "{:?}", out.last());
+        // Coming closer by 6 % a frame is motion.
+        let out = run(&mut Coach::default(), 0.0, 30, |i| {
+            let mut l = look(&[], 0.4);
+            l.anchor.as_mut().unwrap().size = 0.2 * 1.06f32.powi(i as i32);
+            l
+        });
+        assert!(out.iter().all(|a| !a.capture), "{:?}", out.last());
+    }
+
+    #[test]
+    fn a_stall_in_a_fast_loop_gives_no_motion() {
+        let mut coach = Coach::default();
+        let out = run(&mut coach, 0.0, 10, |_| look(&[], 0.4));
+        assert!(out.last().unwrap().motion.is_some());
+        // 800 ms without a frame, then frames again: no measure across it.
+        let a = coach.update(9.0 * 66.0 + 800.0, &look(&[], 0.4));
+        assert_eq!(a.motion, None);
     }
 
     #[test]

@@ -41,6 +41,11 @@ pub struct Located {
     /// Least share of the card beyond the frame (outline only; regions
     /// report their border contact instead).
     pub hidden: f32,
+    /// One side inferred, not seen ([`outline::find_three_sided`]): part of
+    /// the card may lie under whatever hid that side. The verdict never
+    /// accepts such a card; it asks for it closer.
+    #[serde(skip)]
+    pub inferred: bool,
 }
 
 /// Bounds of a plausible document (ID-1 1.586, ID-3 1.42) allowing for
@@ -181,6 +186,7 @@ fn from_outline(o: &OutlineQuad, w: usize, h: usize) -> Option<Located> {
         hidden: o.hidden,
         edge: o.support * 10.0,
         clutter: o.clutter,
+        inferred: false,
     })
 }
 
@@ -214,6 +220,10 @@ pub fn locate(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
 /// search, and a tile (half the frame) could not hold it whole anyway.
 const SMALL_COVERAGE: f32 = 0.4;
 
+/// A card found by three sides counts for this much of one found by four
+/// when tiles compete ([`find_small`]).
+const THREE_SIDED_WEIGHT: f32 = 0.75;
+
 /// A small whole card, found by running the outline search on overlapping
 /// tiles of half the frame's width and height (a 3 x 3 grid, half a tile
 /// apart). In the whole frame, a card a sixth of its width has sides of a
@@ -238,20 +248,28 @@ pub fn find_small(y: &[u8], w: usize, h: usize) -> Option<Located> {
                 tile[r * tw..(r + 1) * tw].copy_from_slice(&y[(y0 + r) * w + x0..(y0 + r) * w + x0 + tw]);
             }
             // The tile's own best (the outline search ranks a card above
-            // the portrait box printed on it), if it is whole in the tile.
-            let Some(o) = outline::find_with(&tile, tw, th, true).into_iter().next() else { continue };
-            if o.border_share > 0.0 {
-                continue;
-            }
+            // the portrait box printed on it), if it is whole in the tile;
+            // failing that, a card with one side lost against something as
+            // light as itself, found by its other three, which counts for
+            // less across tiles.
+            let four = outline::find_with(&tile, tw, th, true).into_iter().next().filter(|o| o.border_share == 0.0);
+            let (o, weight, inferred) = match four {
+                Some(o) => (o, 1.0, false),
+                None => match outline::find_three_sided(&tile, tw, th).into_iter().next() {
+                    Some(o) => (o, THREE_SIDED_WEIGHT, true),
+                    None => continue,
+                },
+            };
             let moved =
                 OutlineQuad { quad: o.quad.map(|p| Pt { x: p.x + x0 as f32, y: p.y + y0 as f32 }), ..o.clone() };
-            let Some(l) = from_outline(&moved, w, h) else { continue };
+            let Some(mut l) = from_outline(&moved, w, h) else { continue };
+            l.inferred = inferred;
             if l.coverage >= SMALL_COVERAGE {
                 continue;
             }
             // Across tiles, as within one: the supported outline's length.
             let perimeter: f32 = (0..4).map(|i| outline::dist(moved.quad[i], moved.quad[(i + 1) % 4])).sum();
-            let score = o.support * perimeter;
+            let score = o.support * perimeter * weight;
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
                 best = Some((score, l));
             }
@@ -279,6 +297,12 @@ fn locate_frame(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores)
         {
             Some((r, "regions"))
         }
+        // The outline is cut by the frame and a clean whole card stands
+        // apart from it: the cut outline is the scene's (a tilted brick
+        // floor's lines, a table's edge), the card is the region. The live
+        // loop keeps a clean region first ([`locate_live`]); the still must
+        // not see a cut-off card there.
+        (Some(o), Some(r)) if stands_apart(&o, &r, || outline::content(y, w, h, &r.quad)) => Some((r, "regions")),
         (Some(o), _) => Some((o, "outline")),
         (None, Some(r)) => Some((r, "regions")),
         (None, None) => None,
@@ -295,6 +319,31 @@ fn locate_frame(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores)
     }
 }
 
+/// A clean region standing apart from a cut outline is taken for the card
+/// when it is at least this share of the outline's size (a light switch, a
+/// sticky note beside a card the frame cuts is not the card)...
+const STANDS_APART_SIZE: f32 = 0.6;
+/// ... and carries print (edge share inside, [`outline::content`]): a
+/// blank rectangle is no document.
+const STANDS_APART_CONTENT: f32 = 0.02;
+
+/// The region `r` is the card rather than the cut outline `o`: `o` runs off
+/// the frame, `r` is a clean whole card of comparable size, outside `o`,
+/// with print (`content`, asked last: it scans the region).
+fn stands_apart(o: &Located, r: &Located, content: impl FnOnce() -> f32) -> bool {
+    o.border_contact > 0.0
+        && clean(r)
+        && !crate::geometry::inside_convex(&o.quad, r.rect.center)
+        && r.coverage >= STANDS_APART_SIZE * o.coverage
+        && content() >= STANDS_APART_CONTENT
+}
+
+/// A bright region that is plainly a whole card: clear of the frame's
+/// border, a card's proportions, nearly rectangular.
+fn clean(l: &Located) -> bool {
+    l.border_contact == 0.0 && (1.35..=1.8).contains(&l.aspect) && l.rectangularity >= 0.92
+}
+
 /// Location for the live loop, where every millisecond of a frame counts:
 /// the bright-region search first (about a tenth of the outline's cost),
 /// kept when it finds a clean whole card (clear of the frame's border, a
@@ -303,12 +352,8 @@ fn locate_frame(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores)
 pub fn locate_live(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores) {
     let mut scores = LocateScores::default();
     let found = search(y, w, h, &mut scores);
-    let clean = found
-        .into_iter()
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, l)| l)
-        .filter(|l| l.border_contact == 0.0 && (1.35..=1.8).contains(&l.aspect) && l.rectangularity >= 0.92);
-    match clean {
+    let best = found.into_iter().max_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, l)| l).filter(clean);
+    match best {
         Some(mut l) => {
             scores.method = "regions";
             l.clutter = outline::content(y, w, h, &l.quad);
@@ -465,6 +510,7 @@ fn candidates(
             edge,
             clutter: 0.0,
             hidden: 0.0,
+            inferred: false,
         };
         found.push((hull_area * rectangularity, located));
     }
@@ -515,6 +561,118 @@ mod tests {
         let f = card_frame(640, 360, -150, 60, 400, 252);
         let loc = locate(&f, 640, 360).0.expect("partial card found");
         assert!(loc.border_contact > 0.15, "{}", loc.border_contact);
+    }
+
+    /// A small card (110 x 70, with three lines of print) in a 360 x 640
+    /// frame whose top side lies inside a light cup (an ellipse, as seen
+    /// from above) as bright as itself.
+    fn card_against_a_cup(lighter_print: bool) -> Vec<u8> {
+        let (w, h) = (360, 640);
+        let mut f = card_frame(w, h, 130, 330, 110, 70);
+        for y in 0..h {
+            for x in 0..w {
+                let (dx, dy) = ((x as f32 - 185.0) / 100.0, (y as f32 - 200.0) / 150.0);
+                if dx * dx + dy * dy <= 1.0 {
+                    f[y * w + x] = 220;
+                }
+            }
+        }
+        for line in 0..3 {
+            for y in 370 + line * 8..374 + line * 8 {
+                for x in (138..232).filter(|x| x % 5 < 3) {
+                    f[y * w + x] = if lighter_print { 222 } else { 40 };
+                }
+            }
+        }
+        f
+    }
+
+    #[test]
+    fn a_small_card_with_a_side_lost_against_something_as_light_is_found_small() {
+        let (loc, scores) = locate(&card_against_a_cup(false), 360, 640);
+        let loc = loc.expect("card found");
+        assert_eq!(scores.method, "outline_tiles", "{loc:?}");
+        assert!(loc.inferred, "found by three sides: {loc:?}");
+        assert!(loc.coverage < 0.25, "{}", loc.coverage);
+        let c = loc.rect.center;
+        assert!((170.0..200.0).contains(&c.x) && (345.0..385.0).contains(&c.y), "{loc:?}");
+        assert!((1.4..1.8).contains(&loc.aspect), "{}", loc.aspect);
+    }
+
+    #[test]
+    fn three_sides_of_something_blank_are_no_card() {
+        // The same shape without print: a blank card is no document, and a
+        // brick or a tile looks like this.
+        let blank = card_against_a_cup(true);
+        assert!(outline::find_three_sided(&blank[300 * 360..], 360, 340).is_empty());
+        // The control: the same crop with its print is found.
+        let printed = card_against_a_cup(false);
+        assert!(!outline::find_three_sided(&printed[300 * 360..], 360, 340).is_empty());
+    }
+
+    #[test]
+    fn three_sides_of_something_darker_than_around_it_are_no_card() {
+        // A dark print (a portrait) on a light card, its top lost in a dark
+        // band as dark as itself: its sides are edges, but it is darker
+        // inside them than outside. The same scene in negative (a light
+        // printed card, its top lost in a light band) is the control: only
+        // the lightness differs, and only it is found.
+        let scene = |dark: bool| {
+            let (bg, ink, paper) = if dark { (220u8, 120u8, 40u8) } else { (40, 140, 220) };
+            let (w, h) = (360, 340);
+            let mut f = vec![bg; w * h];
+            for y in 100..170 {
+                for x in 130..240 {
+                    f[y * w + x] = if (y / 6 + x / 7) % 3 == 0 { ink } else { paper };
+                }
+            }
+            for y in 0..100 {
+                for x in 100..270 {
+                    f[y * w + x] = paper;
+                }
+            }
+            f
+        };
+        assert!(outline::find_three_sided(&scene(true), 360, 340).is_empty());
+        assert!(!outline::find_three_sided(&scene(false), 360, 340).is_empty());
+    }
+
+    /// A located shape from its axis-aligned box (x0, y0, x1, y1) in a
+    /// 640-px frame.
+    fn located(x0: f32, y0: f32, x1: f32, y1: f32, border_contact: f32) -> Located {
+        let quad = [Pt { x: x0, y: y0 }, Pt { x: x1, y: y0 }, Pt { x: x1, y: y1 }, Pt { x: x0, y: y1 }];
+        let rect = min_area_rect(&quad).unwrap();
+        Located {
+            quad,
+            rect,
+            rectangularity: 1.0,
+            aspect: rect.long / rect.short,
+            coverage: rect.long / 640.0,
+            border_contact,
+            edge: 8.0,
+            clutter: 0.1,
+            hidden: 0.0,
+            inferred: false,
+        }
+    }
+
+    #[test]
+    fn a_region_stands_apart_from_a_cut_outline_only_as_a_printed_card_of_its_size() {
+        // A cut outline (the scene's lines, or a cut card) on the left.
+        let cut = located(0.0, 40.0, 300.0, 330.0, 0.2);
+        // A printed card-sized region on the right: the card.
+        let card = located(330.0, 100.0, 620.0, 283.0, 0.0);
+        assert!(stands_apart(&cut, &card, || 0.08));
+        // Blank: no document.
+        assert!(!stands_apart(&cut, &card, || 0.0));
+        // Small (a sticky note, a switch plate): not the card.
+        let note = located(450.0, 120.0, 560.0, 190.0, 0.0);
+        assert!(!stands_apart(&cut, &note, || 0.08));
+        // Inside the outline: printed on it.
+        let inside = located(40.0, 60.0, 440.0, 310.0, 0.0);
+        assert!(!stands_apart(&located(0.0, 40.0, 600.0, 330.0, 0.2), &inside, || 0.08));
+        // The outline whole: it stands.
+        assert!(!stands_apart(&located(0.0, 40.0, 300.0, 330.0, 0.0), &card, || 0.08));
     }
 
     #[test]

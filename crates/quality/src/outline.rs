@@ -262,6 +262,25 @@ fn hough(e: &Edges, min_votes: u32) -> Vec<Line> {
         .collect()
 }
 
+/// An edge pixel of orientation `normal` (within `tol`) at (x, y) or one
+/// pixel either side of it along the unit normal (nx, ny).
+fn edge_at(e: &Edges, x: f32, y: f32, nx: f32, ny: f32, normal: f32, tol: f32) -> bool {
+    edge_near(e, x, y, nx, ny, normal, tol, &[0.0, -1.0, 1.0])
+}
+
+/// [`edge_at`] with the offsets along the normal to look at.
+#[allow(clippy::too_many_arguments)]
+fn edge_near(e: &Edges, x: f32, y: f32, nx: f32, ny: f32, normal: f32, tol: f32, offsets: &[f32]) -> bool {
+    offsets.iter().any(|&o| {
+        let (xx, yy) = ((x + nx * o).round() as isize, (y + ny * o).round() as isize);
+        if xx < 0 || yy < 0 || xx >= e.w as isize || yy >= e.h as isize {
+            return false;
+        }
+        let an = e.angle[yy as usize * e.w + xx as usize];
+        !an.is_nan() && line_angle_diff(an, normal) < tol
+    })
+}
+
 /// Share of the segment a-b (clipped to the frame, 1 px inside) that runs
 /// along edge pixels oriented like the segment's normal. Returns (hits,
 /// samples).
@@ -284,20 +303,7 @@ fn side_support(e: &Edges, a: Pt, b: Pt) -> (u32, u32) {
             continue;
         }
         samples += 1;
-        // The edge pixel on the line or one pixel either side of it.
-        let mut hit = false;
-        for o in [0.0, -1.0, 1.0] {
-            let (xx, yy) = ((x + nx * o).round() as isize, (y + ny * o).round() as isize);
-            if xx < 0 || yy < 0 || xx >= e.w as isize || yy >= e.h as isize {
-                continue;
-            }
-            let an = e.angle[yy as usize * e.w + xx as usize];
-            if !an.is_nan() && line_angle_diff(an, normal) < tol {
-                hit = true;
-                break;
-            }
-        }
-        if hit {
+        if edge_at(e, x, y, nx, ny, normal, tol) {
             hits += 1;
         }
     }
@@ -379,11 +385,18 @@ pub fn content(y: &[u8], w: usize, h: usize, quad: &[Pt; 4]) -> f32 {
     if w < 16 || h < 16 {
         return 0.0;
     }
+    let (k, ww, wh, work) = work_plane(y, w, h);
+    clutter(&edges(&work, ww, wh), &quad.map(|p| Pt { x: p.x * k, y: p.y * k }))
+}
+
+/// The plane the outline works on: at most [`WORK_SIDE`] px on its long
+/// side. Returns (scale from the input, width, height, pixels).
+fn work_plane(y: &[u8], w: usize, h: usize) -> (f32, usize, usize, Vec<u8>) {
     let long = w.max(h);
     let k = if long > WORK_SIDE { WORK_SIDE as f32 / long as f32 } else { 1.0 };
     let (ww, wh) = (((w as f32 * k).round() as usize).max(8), ((h as f32 * k).round() as usize).max(8));
     let work = if k < 1.0 { area_resample(y, w, h, ww, wh) } else { y.to_vec() };
-    clutter(&edges(&work, ww, wh), &quad.map(|p| Pt { x: p.x * k, y: p.y * k }))
+    (k, ww, wh, work)
 }
 
 /// The card-like quadrilaterals of a luma plane, best first (at most a few).
@@ -399,10 +412,7 @@ pub fn find_with(y: &[u8], w: usize, h: usize, strict: bool) -> Vec<OutlineQuad>
     if w < 16 || h < 16 {
         return Vec::new();
     }
-    let long = w.max(h);
-    let k = if long > WORK_SIDE { WORK_SIDE as f32 / long as f32 } else { 1.0 };
-    let (ww, wh) = (((w as f32 * k).round() as usize).max(8), ((h as f32 * k).round() as usize).max(8));
-    let work = if k < 1.0 { area_resample(y, w, h, ww, wh) } else { y.to_vec() };
+    let (k, ww, wh, work) = work_plane(y, w, h);
     let e = edges(&work, ww, wh);
     let short = ww.min(wh) as f32;
     let min_votes = (short * 0.12).max(12.0) as u32;
@@ -673,9 +683,282 @@ pub fn find_with(y: &[u8], w: usize, h: usize, strict: bool) -> Vec<OutlineQuad>
         .collect()
 }
 
+/// Lateral offsets at which a side found by walking ([`edge_runs`]) is
+/// looked for: a card's side seen in perspective drifts off the straight
+/// line a pixel or two over its length.
+const WALK_OFFSETS: [f32; 5] = [0.0, -1.0, 1.0, -2.0, 2.0];
+
+/// The first edged stretch of a line followed from `start` in the unit
+/// direction `d` for at most `max_len`: (from, to, edge pixels) in
+/// distances from `start`, ended where the edge misses for more than `gap`.
+/// It stops walking there (the callers need the first stretch only).
+fn first_run(e: &Edges, start: Pt, d: Pt, gap: f32, max_len: f32) -> Option<(f32, f32, u32)> {
+    edge_runs_upto(e, start, d, gap, max_len, 1).into_iter().next()
+}
+
+/// Every edged stretch of such a line.
+fn edge_runs(e: &Edges, start: Pt, d: Pt, gap: f32, max_len: f32) -> Vec<(f32, f32, u32)> {
+    edge_runs_upto(e, start, d, gap, max_len, usize::MAX)
+}
+
+fn edge_runs_upto(e: &Edges, start: Pt, d: Pt, gap: f32, max_len: f32, limit: usize) -> Vec<(f32, f32, u32)> {
+    let (nx, ny) = (-d.y, d.x);
+    let normal = d.x.atan2(-d.y).rem_euclid(std::f32::consts::PI);
+    let tol = 20f32.to_radians();
+    let mut runs: Vec<(f32, f32, u32)> = Vec::new();
+    let mut cur: Option<(f32, f32, u32)> = None;
+    let mut t = 0f32;
+    while t <= max_len {
+        let (x, y) = (start.x + d.x * t, start.y + d.y * t);
+        let inside = x >= 1.0 && y >= 1.0 && x <= e.w as f32 - 2.0 && y <= e.h as f32 - 2.0;
+        if inside && edge_near(e, x, y, nx, ny, normal, tol, &WALK_OFFSETS) {
+            cur = Some(match cur {
+                Some((a, _, n)) => (a, t, n + 1),
+                None => (t, t, 1),
+            });
+        } else if let Some(c) = cur {
+            if t - c.1 > gap || !inside {
+                runs.push(c);
+                cur = None;
+                if runs.len() >= limit {
+                    return runs;
+                }
+            }
+        }
+        t += 1.0;
+    }
+    runs.extend(cur);
+    runs
+}
+
+/// Cards with one side lost: three edged sides of a card, the fourth where
+/// the two sides that reach it stop together, at a card's proportions.
+///
+/// A card lying against something as light as itself (a white cup's rim, a
+/// sheet of paper, a lit wall) has no edge on that side, so no four-sided
+/// outline closes. Its other three sides are ordinary edges. One of them is
+/// an edged stretch of a Hough line (Duda and Hart, 1972, as in
+/// [`find_with`]) that starts and stops at the card's corners; from each
+/// corner the two adjacent sides are followed at a right angle to it until
+/// their edges end. Where both end at the same distance, at an identity
+/// document's proportions (ID-1 1.586, ID-3 1.42 with room for perspective;
+/// ISO/IEC 7810), that is the card's lost side. A stripe, a table's edge or
+/// a larger card runs on: its sides end nowhere near each other, or past
+/// the frame. Meant for small areas (the tiles of
+/// [`crate::locate::find_small`]), where a small card is large; it is only
+/// tried where no whole outline was found. Best first.
+pub fn find_three_sided(y: &[u8], w: usize, h: usize) -> Vec<OutlineQuad> {
+    if w < 16 || h < 16 {
+        return Vec::new();
+    }
+    let (k, ww, wh, work) = work_plane(y, w, h);
+    let e = edges(&work, ww, wh);
+    let short = ww.min(wh) as f32;
+    let lines = hough(&e, (short * 0.12).max(12.0) as u32);
+    let (fw, fh) = (ww as f32, wh as f32);
+    let diag = (fw * fw + fh * fh).sqrt();
+    let well_inside = |p: Pt| p.x >= 3.0 && p.y >= 3.0 && p.x <= fw - 3.0 && p.y <= fh - 3.0;
+    let min_area = fw * fh / 80.0;
+    let mut found: Vec<(f32, OutlineQuad)> = Vec::new();
+    for b in &lines {
+        // The line from one end of the frame to the other.
+        let d = Pt { x: -b.ny, y: b.nx };
+        let start = Pt { x: b.nx * b.rho - d.x * diag, y: b.ny * b.rho - d.y * diag };
+        for (t0, t1, n) in edge_runs(&e, start, d, 3.0, 2.0 * diag) {
+            let s = t1 - t0;
+            if s < short * 0.12 || (n as f32) < MIN_CUT_SIDE_SUPPORT * s {
+                continue;
+            }
+            let c1 = Pt { x: start.x + d.x * t0, y: start.y + d.y * t0 };
+            let c2 = Pt { x: start.x + d.x * t1, y: start.y + d.y * t1 };
+            if !well_inside(c1) || !well_inside(c2) {
+                continue;
+            }
+            let gap = (0.06 * s).max(3.0);
+            for sign in [1f32, -1.0] {
+                let up = Pt { x: b.nx * sign, y: b.ny * sign };
+                let down = Pt { x: -up.x, y: -up.y };
+                // A side that starts at its corner (not one that comes from
+                // behind b and crosses it), followed to where it stops.
+                // The blur before the edge map rounds a corner off by a few
+                // pixels: the side is looked for a little either side of
+                // where b's edge ends, the longest kept.
+                let side = |c: Pt| -> Option<(f32, u32)> {
+                    (-4..=4)
+                        .filter_map(|off| {
+                            let c = Pt { x: c.x + d.x * off as f32, y: c.y + d.y * off as f32 };
+                            // Nothing at the corner: nothing to follow (a
+                            // short look first, the long walk only then).
+                            first_run(&e, c, up, gap, gap + 1.0)?;
+                            let run = first_run(&e, c, up, gap, s * ASPECT_MAX_SIDE)?;
+                            if run.0 > gap {
+                                return None;
+                            }
+                            let behind = first_run(&e, c, down, gap, 0.35 * s);
+                            if behind.is_some_and(|r| r.0 <= gap && r.1 > 0.15 * s) {
+                                return None;
+                            }
+                            Some((run.1, run.2))
+                        })
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                };
+                let Some((l1, h1)) = side(c1) else { continue };
+                let Some((l2, h2)) = side(c2) else { continue };
+                let l = (l1 + l2) / 2.0;
+                if l < 1.0 || (l1 - l2).abs() > 0.12 * l1.max(l2) {
+                    continue;
+                }
+                let aspect = l.max(s) / l.min(s);
+                if !(THREE_SIDED_ASPECT_MIN..=crate::locate::ASPECT_MAX).contains(&aspect) {
+                    continue;
+                }
+                let (s1, s2, sb) = (h1 as f32 / l1.max(1.0), h2 as f32 / l2.max(1.0), n as f32 / s.max(1.0));
+                if s1.min(s2) < MIN_CUT_SIDE_SUPPORT {
+                    continue;
+                }
+                let c3 = Pt { x: c2.x + up.x * l2, y: c2.y + up.y * l2 };
+                let c4 = Pt { x: c1.x + up.x * l1, y: c1.y + up.y * l1 };
+                // Whole in view: a side the frame cuts does not stop.
+                if !well_inside(c3) || !well_inside(c4) {
+                    continue;
+                }
+                let q = [c1, c2, c3, c4];
+                if crate::geometry::polygon_area(&q) < min_area {
+                    continue;
+                }
+                // The fourth side is lost, which is why the outline did not
+                // close: where it has an edge (a brick's, a tile's, a box's)
+                // the four-sided search judged it, and its verdict stands.
+                // Looked for up to a gap past where the sides stop (they
+                // may stop short of a rounded corner).
+                let lost = (0..=(gap.ceil() as i32 + 2))
+                    .map(|o| {
+                        let o = o as f32;
+                        let at = |p: Pt| Pt { x: p.x + up.x * o, y: p.y + up.y * o };
+                        let (h4, n4) = side_support(&e, at(c3), at(c4));
+                        if n4 < 8 {
+                            0.0
+                        } else {
+                            h4 as f32 / n4 as f32
+                        }
+                    })
+                    .fold(0f32, f32::max);
+                if lost >= LOST_SIDE_MAX_SUPPORT {
+                    continue;
+                }
+                // An identity document, lighter than what its three edged
+                // sides stand against (which is why the fourth, lost
+                // against something as light, did not show), with printed
+                // content: not a brick, a tile or a portrait printed on a
+                // card.
+                let content = clutter(&e, &q);
+                if content < THREE_SIDED_MIN_CONTENT || lighter_inside(&work, ww, wh, &q) < THREE_SIDED_MIN_LIGHTER {
+                    continue;
+                }
+                let mean = (sb + s1 + s2) / 3.0;
+                let inv = 1.0 / k;
+                found.push((
+                    (s * sb + l1 * s1 + l2 * s2) * mean,
+                    OutlineQuad {
+                        quad: q.map(|p| Pt { x: p.x * inv, y: p.y * inv }),
+                        support: mean,
+                        border_sides: [false; 4],
+                        border_share: 0.0,
+                        hidden: 0.0,
+                        aspect,
+                        clutter: content,
+                    },
+                ));
+            }
+        }
+    }
+    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+    found.into_iter().map(|(_, q)| q).collect()
+}
+
+/// How much lighter a quad is just inside its first three sides (q0-q1,
+/// q1-q2, q3-q0: those of [`find_three_sided`] that have edges) than just
+/// outside them: mean luma 3 px in minus 3 px out.
+fn lighter_inside(y: &[u8], w: usize, h: usize, q: &[Pt; 4]) -> f32 {
+    let c = Pt { x: q.iter().map(|p| p.x).sum::<f32>() / 4.0, y: q.iter().map(|p| p.y).sum::<f32>() / 4.0 };
+    let at = |p: Pt| -> Option<f32> {
+        let (x, yy) = (p.x.round() as isize, p.y.round() as isize);
+        (x >= 0 && yy >= 0 && (x as usize) < w && (yy as usize) < h).then(|| y[yy as usize * w + x as usize] as f32)
+    };
+    let (mut inside, mut outside, mut n) = (0f32, 0f32, 0u32);
+    for (a, b) in [(q[0], q[1]), (q[1], q[2]), (q[3], q[0])] {
+        let len = dist(a, b);
+        if len < 4.0 {
+            continue;
+        }
+        // The side's normal, turned towards the quad's centre.
+        let (mut nx, mut ny) = (-(b.y - a.y) / len, (b.x - a.x) / len);
+        let mid = Pt { x: (a.x + b.x) / 2.0, y: (a.y + b.y) / 2.0 };
+        if (c.x - mid.x) * nx + (c.y - mid.y) * ny < 0.0 {
+            (nx, ny) = (-nx, -ny);
+        }
+        // The middle four fifths of the side (clear of the corners).
+        for i in 0..=len as usize {
+            let t = 0.1 + 0.8 * i as f32 / len.max(1.0);
+            let p = Pt { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+            if let (Some(i), Some(o)) =
+                (at(Pt { x: p.x + nx * 3.0, y: p.y + ny * 3.0 }), at(Pt { x: p.x - nx * 3.0, y: p.y - ny * 3.0 }))
+            {
+                inside += i;
+                outside += o;
+                n += 1;
+            }
+        }
+    }
+    if n == 0 {
+        0.0
+    } else {
+        (inside - outside) / n as f32
+    }
+}
+
+/// Least proportions of a card found by three sides ([`find_three_sided`]):
+/// ID-3's 1.42 with a little room for perspective. A square box or a
+/// portrait printed on a card (35 x 45 mm, 1.29) has less.
+const THREE_SIDED_ASPECT_MIN: f32 = 1.38;
+/// Least share of edge pixels inside a card found by three sides: an
+/// identity document carries print (text lines, a portrait, an MRZ); a
+/// brick, a tile or a blank card does not (a blank card is no document).
+const THREE_SIDED_MIN_CONTENT: f32 = 0.03;
+/// Least mean luma by which such a card is lighter inside its edged sides
+/// than outside them.
+const THREE_SIDED_MIN_LIGHTER: f32 = 10.0;
+/// Most edge share on the side a three-sided card has lost.
+const LOST_SIDE_MAX_SUPPORT: f32 = MIN_SIDE_SUPPORT;
+/// Longest a card's side may run from the side between its corners, in
+/// lengths of that side: a card's long side over its short one, with room.
+const ASPECT_MAX_SIDE: f32 = 2.0;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lighter_inside_reads_either_winding() {
+        // A light square (200) on a dark ground (50), corners both ways round.
+        let (w, h) = (100, 100);
+        let mut y = vec![50u8; w * h];
+        for r in 30..70 {
+            for c in 30..70 {
+                y[r * w + c] = 200;
+            }
+        }
+        let p = |x: f32, y: f32| Pt { x, y };
+        let cw = [p(30.0, 70.0), p(70.0, 70.0), p(70.0, 30.0), p(30.0, 30.0)];
+        let ccw = [p(70.0, 70.0), p(30.0, 70.0), p(30.0, 30.0), p(70.0, 30.0)];
+        for q in [cw, ccw] {
+            let d = lighter_inside(&y, w, h, &q);
+            assert!((140.0..=150.0).contains(&d), "{d}");
+        }
+        // The negative: darker inside.
+        let inv: Vec<u8> = y.iter().map(|v| 250 - v).collect();
+        assert!(lighter_inside(&inv, w, h, &cw) < -140.0);
+    }
 
     /// A gray frame with a lighter rotated card.
     fn card(w: usize, h: usize, (cx, cy): (f32, f32), long: f32, deg: f32, (bg, fg): (u8, u8)) -> Vec<u8> {

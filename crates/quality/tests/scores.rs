@@ -7,10 +7,9 @@
 //! of the labelled set, every class and every kind of good frame, always
 //! here), and the whole labelled sets in `../shared/fixtures` where that
 //! folder sits beside the checkout (it does for developers and CI). Each
-//! run fails below the floors given for it. The floors are what the checks
-//! reach today, so that no change can lose ground unseen; the goal (issue
-//! 12) is higher: no good frame refused and every reason caught in 95 % of
-//! its frames.
+//! run fails below the floors given for it: issue 12's acceptance, no good
+//! frame refused and every reason caught in 95 % of its frames (all of them
+//! among the shipped ones), and the first set at 0 refused.
 
 use idcapture_quality::{analyze_document, analyze_selfie, FaceDetector, Frame, PixelFormat};
 use serde_json::Value;
@@ -98,7 +97,7 @@ fn the_whole_dev_set_meets_its_floors() {
         println!("../shared/fixtures/quality-v2 is not beside the checkout: nothing to score");
         return;
     };
-    check(&folder, 0.0, 0.95, &[("too_small", 14.0 / 15.0)]);
+    check(&folder, 0.0, 0.95, &[]);
 }
 
 #[test]
@@ -108,4 +107,84 @@ fn the_first_dev_set_meets_its_floors() {
         return;
     };
     check(&folder, 0.0, 1.0, &[]);
+}
+
+/// Every good document frame shipped, scaled as a camera delivers it (the
+/// fake camera's clip fits the 1920 x 1080 the app asks for, as
+/// `make-y4m` does; a 1280 x 720 webcam), is still accepted: the e2e shoots
+/// these clips live, and the still must agree with the loop that shot them.
+#[test]
+fn good_documents_hold_at_the_cameras_resolutions() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/quality-v2");
+    let labels: Value = serde_json::from_str(&std::fs::read_to_string(folder.join("labels.json")).unwrap()).unwrap();
+    let mut refused = Vec::new();
+    let mut n = 0;
+    for l in labels.as_array().unwrap() {
+        if l["kind"] != "document" || l["expect"] != "accept" {
+            continue;
+        }
+        let file = l["file"].as_str().unwrap();
+        let img = image::open(folder.join(file)).unwrap().to_rgb8();
+        for (bw, bh) in [(1920u32, 1080u32), (1280, 720)] {
+            let s = (bw as f32 / img.width() as f32).min(bh as f32 / img.height() as f32).min(1.0);
+            let (w, h) =
+                (((img.width() as f32 * s).round() as u32) & !1, ((img.height() as f32 * s).round() as u32) & !1);
+            let small = image::imageops::resize(&img, w, h, image::imageops::FilterType::Triangle);
+            // Three frames of the clip: the sensor's noise differs each time.
+            for seed in 1..=3u32 {
+                let px = camera_frame(small.as_raw(), w as usize, h as usize, seed);
+                let frame = Frame::new(w as usize, h as usize, PixelFormat::Rgb, &px).unwrap();
+                let v = analyze_document(&frame);
+                n += 1;
+                if !v.accept {
+                    refused.push(format!("{file} at {w}x{h} (noise {seed}): {:?}", v.reasons));
+                }
+            }
+        }
+    }
+    assert!(n >= 42, "{n} scaled good frames");
+    assert!(refused.is_empty(), "{refused:?}");
+}
+
+/// A frame as a camera's stream carries it: Gaussian-like sensor noise
+/// (sum of four uniforms on -2..2, sigma ~2.8 levels, from a fixed-seed LCG) and chroma
+/// shared by each 2 x 2 block (4:2:0, as the y4m clip and the camera's
+/// YUV frames hold it).
+fn camera_frame(rgb: &[u8], w: usize, h: usize, seed: u32) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+    let mut noise = || {
+        let mut sum = 0i32;
+        for _ in 0..4 {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            sum += (state >> 24) as i32 % 5 - 2;
+        }
+        sum
+    };
+    let mut yuv: Vec<[f32; 3]> = rgb
+        .chunks_exact(3)
+        .map(|p| {
+            let (r, g, b) = (p[0] as f32, p[1] as f32, p[2] as f32);
+            let y = 0.299 * r + 0.587 * g + 0.114 * b;
+            [y, (b - y) * 0.564, (r - y) * 0.713]
+        })
+        .collect();
+    for by in (0..h - 1).step_by(2) {
+        for bx in (0..w - 1).step_by(2) {
+            let idx = [by * w + bx, by * w + bx + 1, (by + 1) * w + bx, (by + 1) * w + bx + 1];
+            let mean = |c: usize| idx.iter().map(|&i| yuv[i][c]).sum::<f32>() / 4.0;
+            let (u, v) = (mean(1), mean(2));
+            for &i in &idx {
+                yuv[i][1] = u;
+                yuv[i][2] = v;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(rgb.len());
+    for [y, u, v] in yuv.iter_mut() {
+        let y = *y + noise() as f32;
+        let (r, b) = (y + *v / 0.713, y + *u / 0.564);
+        let g = (y - 0.299 * r - 0.114 * b) / 0.587;
+        out.extend([r, g, b].map(|c| c.round().clamp(0.0, 255.0) as u8));
+    }
+    out
 }

@@ -224,8 +224,8 @@ pub fn capture_router(state: Arc<AppState>) -> Router {
 pub fn demo_router(state: Arc<AppState>, merchant: Merchant) -> Router {
     let demo_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo");
     let csp = format!(
-        "default-src 'self'; script-src 'self' {0}/embed.js; style-src 'self'; frame-src {0}; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'",
+        "default-src 'self'; script-src 'self' {0}/embed.js; style-src 'self'; img-src 'self' data:; frame-src {0}; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'",
         state.config.capture_origin
     );
     // The merchant grants the camera to the capture origin only.

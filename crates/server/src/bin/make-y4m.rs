@@ -1,10 +1,20 @@
 //! `make-y4m IMAGE OUT.y4m [FRAMES] [FPS] [SHAKE]`: a clip for Chromium's fake camera
 //! (`--use-file-for-fake-video-capture`) from a still image, at the image's
 //! own size (even width and height; fitted within 1920x1080). Each frame gets its own sensor-like
-//! noise and a sub-pixel hand tremor, so the clip does not look like a
+//! noise and a hand tremor of whole pixels, so the clip does not look like a
 //! virtual camera repeating one frame.
 
 use std::io::Write;
+
+/// Chromium's fake camera reads a y4m clip as BT.601 limited range (studio
+/// swing: luma 16-235, chroma 16-240; measured: a flat luma of 200 is drawn
+/// as 214), whatever its `C420jpeg` tag says (the tag is kept: it names the
+/// chroma siting Chromium expects; other readers, ffmpeg among them, take
+/// it for full range and show these clips flatter than the browser does). Written full range, a clip's
+/// whites would clip and its contrast grow in the browser; written limited
+/// range, the page sees the fixture's own pixels.
+const Y_SCALE: f32 = 219.0 / 255.0;
+const C_SCALE: f32 = 224.0 / 255.0;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -51,9 +61,13 @@ fn main() {
         // Tremor: up to `shake` px (1.5 by default), different each frame.
         let ang = f as f32 * 2.399;
         let (dx, dy) = (shake * ang.cos(), shake * ang.sin());
+        // Whole pixels: a sub-pixel shift would resample the picture, a
+        // low-pass filter that blurs the very pixel grid and sharpness the
+        // checks look for (a camera's shake moves the scene, not its
+        // pixels).
         let sample = |x: usize, y: usize| -> [f32; 3] {
-            let sx = (x as f32 + dx).clamp(0.0, (w - 1) as f32) as u32;
-            let sy = (y as f32 + dy).clamp(0.0, (h - 1) as f32) as u32;
+            let sx = (x as f32 + dx).round().clamp(0.0, (w - 1) as f32) as u32;
+            let sy = (y as f32 + dy).round().clamp(0.0, (h - 1) as f32) as u32;
             let p = img.get_pixel(sx, sy).0;
             [p[0] as f32, p[1] as f32, p[2] as f32]
         };
@@ -67,15 +81,15 @@ fn main() {
                 let [r, g, b] = sample(x, y);
                 let noise = ((rand() >> 24) as f32 / 255.0 - 0.5) * 6.0;
                 let luma = 0.299 * r + 0.587 * g + 0.114 * b + noise;
-                yp[y * w + x] = luma.clamp(0.0, 255.0) as u8;
+                yp[y * w + x] = (16.0 + luma * Y_SCALE).clamp(0.0, 255.0) as u8;
                 let k = (y / 2) * (w / 2) + x / 2;
                 usum[k] += -0.168_736 * r - 0.331_264 * g + 0.5 * b;
                 vsum[k] += 0.5 * r - 0.418_688 * g - 0.081_312 * b;
             }
         }
         for k in 0..up.len() {
-            up[k] = (usum[k] / 4.0 + 128.0).clamp(0.0, 255.0) as u8;
-            vp[k] = (vsum[k] / 4.0 + 128.0).clamp(0.0, 255.0) as u8;
+            up[k] = (usum[k] / 4.0 * C_SCALE + 128.0).clamp(0.0, 255.0) as u8;
+            vp[k] = (vsum[k] / 4.0 * C_SCALE + 128.0).clamp(0.0, 255.0) as u8;
         }
         out.write_all(b"FRAME\n").unwrap();
         out.write_all(&yp).unwrap();
