@@ -286,6 +286,9 @@ fn locate_frame(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores)
     scores.outline_found = outlined.is_some();
     let found = search(y, w, h, &mut scores);
     let region = found.into_iter().max_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, l)| l);
+    // The region's print, measured once (it scans an edge map of the frame).
+    let printed = std::cell::OnceCell::new();
+    let content = |q: &[Pt; 4]| *printed.get_or_init(|| outline::content(y, w, h, q));
     let pick = match (outlined, region) {
         // The outline found something printed on a card (its portrait, a
         // box) whose own edges are faint against the background, where the
@@ -302,7 +305,7 @@ fn locate_frame(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores)
         // floor's lines, a table's edge), the card is the region. The live
         // loop keeps a clean region first ([`locate_live`]); the still must
         // not see a cut-off card there.
-        (Some(o), Some(r)) if stands_apart(&o, &r, || outline::content(y, w, h, &r.quad)) => Some((r, "regions")),
+        (Some(o), Some(r)) if stands_apart(&o, &r, || content(&r.quad)) => Some((r, "regions")),
         (Some(o), _) => Some((o, "outline")),
         (None, Some(r)) => Some((r, "regions")),
         (None, None) => None,
@@ -311,7 +314,7 @@ fn locate_frame(y: &[u8], w: usize, h: usize) -> (Option<Located>, LocateScores)
         Some((mut l, m)) => {
             scores.method = m;
             if m == "regions" {
-                l.clutter = outline::content(y, w, h, &l.quad);
+                l.clutter = content(&l.quad);
             }
             (Some(l), scores)
         }

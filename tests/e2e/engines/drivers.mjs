@@ -277,24 +277,26 @@ class WebKitShopper extends Base {
     await this.d.goto(url);
   }
 
-  async inFrame(body, args = []) {
-    await this.toFrame();
-    return this.d.execute(body, args);
+  /** Run a script body in the capture frame or the checkout page. */
+  async run(frame, body, args, async) {
+    await (frame ? this.toFrame() : this.toTop());
+    return async ? this.d.executeAsync(body, args) : this.d.execute(body, args);
   }
 
-  async inFrameAsync(body, args = []) {
-    await this.toFrame();
-    return this.d.executeAsync(body, args);
+  inFrame(body, args = []) {
+    return this.run(true, body, args, false);
   }
 
-  async inTop(body, args = []) {
-    await this.toTop();
-    return this.d.execute(body, args);
+  inFrameAsync(body, args = []) {
+    return this.run(true, body, args, true);
   }
 
-  async inTopAsync(body, args = []) {
-    await this.toTop();
-    return this.d.executeAsync(body, args);
+  inTop(body, args = []) {
+    return this.run(false, body, args, false);
+  }
+
+  inTopAsync(body, args = []) {
+    return this.run(false, body, args, true);
   }
 
   async clickTop(css) {
