@@ -4,11 +4,17 @@
 // Laplacian, the usual one-line blur check. Every call is timed with
 // performance.now(), copies of the pixels into wasm included on both sides;
 // medians over every frame and pass. Results in `window.benchResult`.
-import init, { document_check, LiveBench, FaceBench, patch_side, live_face_side, live_face_step, live_stages, stage_names } from "/pkg/idcapture_bench_web.js";
+import init, { document_check, mrz_read, LiveBench, FaceBench, patch_side, live_face_side, live_face_step, live_stages, stage_names } from "/pkg/idcapture_bench_web.js";
 
 const DOCS = [
   "doc_good_001.jpg", "doc_blur_001.jpg", "doc_glare_001.jpg", "doc_dark_001.jpg", "doc_screen_001.jpg",
   "doc_photocopy_001.jpg", "doc_nodoc_001.jpg", "doc_small_003.jpg", "doc_cutoff_001.jpg", "doc_screenshot_001.png",
+];
+// Sides with an MRZ (TD1, TD3, the 1995 card) and one without, read as the
+// capture loop reads them: 1280 px on the long side.
+const MRZ = [
+  "mrz/mrz_id_card_back_003.jpg", "mrz/mrz_passport_front_027.jpg", "mrz/mrz_id_card_1995_front_046.jpg",
+  "mrz/mrz_id_card_front_001.jpg",
 ];
 const SELFIES = ["selfie_good_000.jpg", "selfie_blur_000.jpg", "selfie_withdoc_000.jpg", "selfie_noface_000.jpg"];
 const PASSES = Number(new URLSearchParams(location.search).get("passes") || 10);
@@ -89,10 +95,17 @@ async function main() {
     const [cx, cy] = [img.naturalWidth / 2, img.naturalHeight / 2];
     docs.push({ name, f, patch: pixels(img, n, n, Math.max(0, cx - n / 2), Math.max(0, cy - n / 2), n, n) });
   }
+  const mrz = [];
+  for (const name of MRZ) {
+    const img = await image(name);
+    const k = 1280 / Math.max(img.naturalWidth, img.naturalHeight);
+    mrz.push({ name, f: pixels(img, Math.round(img.naturalWidth * k), Math.round(img.naturalHeight * k)) });
+  }
   const selfies = [];
   for (const name of SELFIES) selfies.push({ name, f: frame640(await image(name)) });
 
-  const t = { full: [], live: [], lap: [], face320: [], face640: [] };
+  const t = { full: [], live: [], lap: [], face320: [], face640: [], mrz: [] };
+  const mrzReads = new Set();
   const names = stage_names();
   const stages = names.map(() => []);
   // One pass to warm up (JIT, wasm tier-up, allocations), not counted.
@@ -106,6 +119,13 @@ async function main() {
       if (keep) t.full.push(a), t.live.push(b), t.lap.push(c);
       const st = live_stages(data, width, height, d.patch.data);
       if (keep && st.length) st.forEach((v, i) => stages[i].push(v));
+    }
+    for (const m of mrz) {
+      const { data, width, height } = m.f;
+      let lines = 0;
+      const a = time(() => (lines = mrz_read(data, width, height)));
+      if (keep) t.mrz.push(a);
+      if (lines > 0) mrzReads.add(m.name);
     }
     for (const s of selfies) {
       const { data, width, height } = s.f;
@@ -124,11 +144,15 @@ async function main() {
     opencv_laplacian_ms: median(t.lap),
     face_320_ms: median(t.face320),
     face_640_ms: median(t.face640),
+    mrz_1280_ms: median(t.mrz),
+    mrz_frames: mrz.length,
+    mrz_read: mrzReads.size,
   };
   r.live_stages_ms = Object.fromEntries(names.map((n, i) => [n, median(stages[i])]));
   r.ratio_full = r.document_full_ms / r.opencv_laplacian_ms;
   r.ratio_live = r.document_live_ms / r.opencv_laplacian_ms;
   r.ratio_face_320 = r.face_320_ms / r.opencv_laplacian_ms;
+  r.ratio_mrz_to_live = r.mrz_1280_ms / r.document_live_ms;
   document.getElementById("out").textContent = JSON.stringify(r, null, 2);
   window.benchResult = r;
 }

@@ -119,3 +119,18 @@ guide-blur = Blurry: hold the device still
 guide-ready = Perfect, hold still…
 guide-taking = Taking the photo…
 guide-unavailable = Automatic guidance is not available: frame your face in the oval and take the photo.
+
+# The machine-readable zone (MRZ): what it says of the document
+reason-expired = This document has expired: please use a valid document.
+reason-minor = The holder of this document is under 18.
+guide-read-mrz = Move closer, with no glare on the bottom lines
+guide-open-passport = Open the passport at the photo page
+guide-turn-over = Turn the document over: show the back
+review-mrz-unread = The bottom lines of the document could not be read. Take the photo again from closer and without glare, or send it as it is.
+refused-expired-title = This document has expired
+refused-expired-date = It has not been valid since { $date }.
+refused-expired-text = To complete your purchase, please use another valid identity document: identity card, residence permit or passport.
+refused-minor-title = Purchase for adults only
+refused-minor-text = The holder of this document is under 18: this payment is for adults only. If you photographed someone else's document, choose your own.
+refused-other-document = Use another document
+upload-mismatch = The number read on this document is not the one given with the order. Please photograph the document whose number you gave, or go back to the shop's page to correct the number.

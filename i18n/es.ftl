@@ -119,3 +119,18 @@ guide-blur = Imagen borrosa: mantenga el dispositivo quieto
 guide-ready = Perfecto, no se mueva…
 guide-taking = Tomando la foto…
 guide-unavailable = La guía automática no está disponible: encuadre su cara en el óvalo y tome la foto.
+
+# The machine-readable zone (MRZ): what it says of the document
+reason-expired = Este documento ha caducado: utilice un documento en vigor.
+reason-minor = El titular de este documento es menor de 18 años.
+guide-read-mrz = Acérquese, sin reflejos en las líneas inferiores
+guide-open-passport = Abra el pasaporte por la página de la foto
+guide-turn-over = Dé la vuelta al documento: muestre el reverso
+review-mrz-unread = No se han podido leer las líneas inferiores del documento. Repita la foto más de cerca y sin reflejos, o envíela tal cual.
+refused-expired-title = Este documento ha caducado
+refused-expired-date = Ya no es válido desde el { $date }.
+refused-expired-text = Para finalizar su compra, utilice otro documento de identidad en vigor: documento de identidad, permiso de residencia o pasaporte.
+refused-minor-title = Compra reservada a mayores de edad
+refused-minor-text = El titular de este documento es menor de 18 años: este pago está reservado a mayores de edad. Si ha fotografiado el documento de otra persona, elija el suyo.
+refused-other-document = Usar otro documento
+upload-mismatch = El número leído en este documento no es el indicado en el pedido. Fotografíe el documento cuyo número indicó, o vuelva a la web del comercio para corregir el número.

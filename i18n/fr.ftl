@@ -119,3 +119,18 @@ guide-blur = Image floue : tenez l'appareil immobile
 guide-ready = Parfait, ne bougez pas…
 guide-taking = Photo en cours…
 guide-unavailable = Le guidage automatique n'est pas disponible : cadrez votre visage dans l'ovale et prenez la photo.
+
+# The machine-readable zone (MRZ): what it says of the document
+reason-expired = Ce document a expiré : utilisez un document en cours de validité.
+reason-minor = Le titulaire de ce document a moins de 18 ans.
+guide-read-mrz = Rapprochez-vous, sans reflet sur les lignes du bas
+guide-open-passport = Ouvrez le passeport à la page de la photo
+guide-turn-over = Retournez le document : montrez le verso
+review-mrz-unread = Les lignes du bas du document n'ont pas pu être lues. Reprenez la photo de plus près et sans reflet, ou envoyez-la telle quelle.
+refused-expired-title = Ce document a expiré
+refused-expired-date = Il n'est plus valable depuis le { $date }.
+refused-expired-text = Pour finaliser votre achat, utilisez un autre document d'identité en cours de validité : carte d'identité, titre de séjour ou passeport.
+refused-minor-title = Achat réservé aux personnes majeures
+refused-minor-text = Le titulaire de ce document a moins de 18 ans : ce paiement est réservé aux personnes majeures. Si vous avez photographié le document de quelqu'un d'autre, choisissez le vôtre.
+refused-other-document = Utiliser un autre document
+upload-mismatch = Le numéro lu sur ce document n'est pas celui saisi lors de la commande. Photographiez le document dont vous avez donné le numéro, ou revenez sur le site du marchand pour corriger le numéro.

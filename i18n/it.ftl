@@ -119,3 +119,18 @@ guide-blur = Immagine sfocata: tenga fermo il dispositivo
 guide-ready = Perfetto, non si muova…
 guide-taking = Scatto in corso…
 guide-unavailable = La guida automatica non è disponibile: inquadri il viso nell'ovale e scatti la foto.
+
+# The machine-readable zone (MRZ): what it says of the document
+reason-expired = Questo documento è scaduto: usi un documento in corso di validità.
+reason-minor = Il titolare di questo documento ha meno di 18 anni.
+guide-read-mrz = Si avvicini, senza riflessi sulle righe in basso
+guide-open-passport = Apra il passaporto alla pagina della foto
+guide-turn-over = Giri il documento: mostri il retro
+review-mrz-unread = Non è stato possibile leggere le righe in basso del documento. Rifaccia la foto più da vicino e senza riflessi, oppure la invii così com'è.
+refused-expired-title = Questo documento è scaduto
+refused-expired-date = Non è più valido dal { $date }.
+refused-expired-text = Per completare l'acquisto, usi un altro documento d'identità in corso di validità: carta d'identità, permesso di soggiorno o passaporto.
+refused-minor-title = Acquisto riservato ai maggiorenni
+refused-minor-text = Il titolare di questo documento ha meno di 18 anni: questo pagamento è riservato ai maggiorenni. Se ha fotografato il documento di un'altra persona, scelga il suo.
+refused-other-document = Usare un altro documento
+upload-mismatch = Il numero letto su questo documento non è quello indicato nell'ordine. Fotografi il documento di cui ha indicato il numero, oppure torni sul sito del negozio per correggere il numero.

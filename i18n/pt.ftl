@@ -119,3 +119,18 @@ guide-blur = Imagem desfocada: mantenha o dispositivo imóvel
 guide-ready = Perfeito, não se mexa…
 guide-taking = A tirar a fotografia…
 guide-unavailable = A orientação automática não está disponível: enquadre o rosto no oval e tire a fotografia.
+
+# The machine-readable zone (MRZ): what it says of the document
+reason-expired = Este documento caducou: utilize um documento válido.
+reason-minor = O titular deste documento tem menos de 18 anos.
+guide-read-mrz = Aproxime-se, sem reflexos nas linhas de baixo
+guide-open-passport = Abra o passaporte na página da fotografia
+guide-turn-over = Vire o documento: mostre o verso
+review-mrz-unread = Não foi possível ler as linhas de baixo do documento. Tire a fotografia mais de perto e sem reflexos, ou envie-a tal como está.
+refused-expired-title = Este documento caducou
+refused-expired-date = Deixou de ser válido em { $date }.
+refused-expired-text = Para concluir a sua compra, utilize outro documento de identificação válido: cartão de identidade, título de residência ou passaporte.
+refused-minor-title = Compra reservada a maiores de idade
+refused-minor-text = O titular deste documento tem menos de 18 anos: este pagamento está reservado a maiores de idade. Se fotografou o documento de outra pessoa, escolha o seu.
+refused-other-document = Usar outro documento
+upload-mismatch = O número lido neste documento não é o indicado na encomenda. Fotografe o documento cujo número indicou, ou volte ao site do comerciante para corrigir o número.

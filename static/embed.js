@@ -5,6 +5,8 @@
  *     sessionId, token,                          // from your back end's session creation
  *     lang: "fr",                                // optional: fr, es, it, pt, en
  *     autoCapture: false,                        // optional: shutter only (default: shoots by itself)
+ *     refuseExpired: false,                      // optional: let an expired document through (default: refused)
+ *     refuseMinor: false,                        // optional: let a minor's document through (default: refused)
  *     onEvent: (event) => { ... },               // {source, version, type, ...}
  *   });
  *   capture.cancel();    // ask the capture to cancel the session
@@ -42,6 +44,10 @@
     if (typeof o.lang === "string" && /^[A-Za-z0-9-]{1,16}$/.test(o.lang)) url.hash += "&lang=" + o.lang;
     // Auto-capture is on unless the merchant turns it off.
     if (o.autoCapture === false) url.hash += "&auto=0";
+    // The MRZ rules are on unless the merchant turns one off: an expired
+    // document, a minor's, each stops the capture on its own screen.
+    if (o.refuseExpired === false) url.hash += "&expired=0";
+    if (o.refuseMinor === false) url.hash += "&minor=0";
 
     var iframe = document.createElement("iframe");
     iframe.src = url.toString();

@@ -58,6 +58,7 @@ try {
   console.log(`  OpenCV.js variance of the Laplacian only        ${ms(r.opencv_laplacian_ms)}`);
   console.log(`  face detection at 320 px, step 6 (live)        ${ms(r.face_320_ms)}   / OpenCV.js Laplacian = ${r.ratio_face_320.toFixed(2)}`);
   console.log(`  face detection at 640 px, step 4 (stills)      ${ms(r.face_640_ms)}`);
+  console.log(`  MRZ read at 1280 px (${r.mrz_read}/${r.mrz_frames} frames read)        ${ms(r.mrz_1280_ms)}   / live document check = ${r.ratio_mrz_to_live.toFixed(2)}`);
   console.log(`  where the live document check's time goes (median per stage, frames with a document):`);
   for (const [name, v] of Object.entries(r.live_stages_ms)) console.log(`    ${name.padEnd(12)} ${ms(v)}`);
 } finally {

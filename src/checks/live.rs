@@ -8,10 +8,11 @@
 //! the video and judging it are two tasks, so neither blocks the page long. The loop never queues work, and on a slow device it analyses
 //! fewer frames rather than take the whole thread from the page.
 
-use super::web::{face_detector_within, now_ms, UNAVAILABLE_AFTER_MS};
+use super::web::{face_detector_within, now_ms, today, UNAVAILABLE_AFTER_MS};
 use crate::camera::{live_size, patch_origin, FrameClock, Grabber};
 use crate::flow::Part;
 use idcapture_quality::live::{Announcer, Coach, Cue, LiveDocument, LiveSelfie, Look, LIVE_SIDE, PATCH};
+use idcapture_quality::mrz::live::Gate;
 use idcapture_quality::{FaceDetector, Frame, PixelFormat};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -26,6 +27,16 @@ pub const MIN_INTERVAL_MS: f64 = 30.0;
 /// between; a slower device analyses fewer frames.
 pub const DUTY: f64 = 1.25;
 
+/// The MRZ is read on frames of this long side: its glyphs are a fiftieth
+/// of a card's width, a few pixels at the 640 px of the guidance.
+pub const MRZ_SIDE: u32 = 1280;
+/// Least time between two MRZ attempts (ms); a slow device waits
+/// [`DUTY`] times the last attempt's duration too.
+pub const MRZ_INTERVAL_MS: f64 = 250.0;
+/// A still falls back on the live frames' agreed read only if it was read
+/// this recently (ms): the card in the still is the one read.
+pub const AGREED_MAX_AGE_MS: f64 = 1000.0;
+
 /// Where the loop reports.
 #[derive(Clone)]
 pub struct LiveEvents {
@@ -33,8 +44,9 @@ pub struct LiveEvents {
     pub on_advice: Callback<Cue>,
     /// Say this to screen readers (throttled).
     pub on_announce: Callback<Cue>,
-    /// Good and steady: take the shot (once).
-    pub on_capture: Callback<()>,
+    /// Good and steady (and the MRZ agreed on, where awaited): take the
+    /// shot (once), with the MRZ read the frames agreed on.
+    pub on_capture: Callback<Option<idcapture_quality::mrz::Read>>,
     /// The selfie's face model cannot be had: no guidance, the shutter.
     pub on_unavailable: Callback<()>,
 }
@@ -58,6 +70,17 @@ struct State {
     paused: Rc<Cell<bool>>,
     auto: bool,
     events: LiveEvents,
+    /// What this side does with the MRZ (formats, whether the shot waits).
+    mrz: super::MrzSide,
+    mrz_grabber: Grabber,
+    gate: Gate,
+    /// A frame copied for the MRZ and waiting for its read: (time, size).
+    mrz_grabbed: Option<(f64, (u32, u32))>,
+    mrz_next: f64,
+    mrz_ms: f64,
+    mrz_attempts: u32,
+    /// The last analysed frame showed a document.
+    document_seen: bool,
 }
 
 impl State {
@@ -84,7 +107,48 @@ impl State {
                 None => false,
             };
         self.grabbed = Some((now, size, patch_ok, now_ms() - start));
+        // A copy waiting for a read that never ran (its task found the loop
+        // busy) is given up, so reading goes on.
+        if self.mrz_grabbed.is_some_and(|(t, _)| now - t > 1000.0) {
+            self.mrz_grabbed = None;
+        }
+        // A larger copy for the MRZ, while a document is in view, a few
+        // times a second at most.
+        let wanted = !self.mrz.formats.is_empty();
+        if wanted && self.document_seen && self.mrz_grabbed.is_none() && now >= self.mrz_next {
+            let big = live_size(vw, vh, MRZ_SIDE);
+            if self.mrz_grabber.grab(&self.video, big) {
+                self.mrz_grabbed = Some((now, big));
+                self.mrz_next = now + MRZ_INTERVAL_MS.max(DUTY * self.mrz_ms);
+            }
+        }
         true
+    }
+
+    /// Read the MRZ of the frame copied for it, and tell the gate.
+    fn read_mrz(&mut self) {
+        let Some((now, size)) = self.mrz_grabbed.take() else { return };
+        if self.paused.get() {
+            return;
+        }
+        let start = now_ms();
+        let Ok(frame) = Frame::new(size.0 as usize, size.1 as usize, PixelFormat::Rgba, &self.mrz_grabber.pixels)
+        else {
+            return;
+        };
+        let mut luma = idcapture_quality::frame::Planes::default();
+        luma.refill_luma(&frame);
+        let (read, trace) = idcapture_quality::mrz::read_as(&luma.y, luma.w, luma.h, today(), self.mrz.formats);
+        crate::camera::wipe(&mut luma.y);
+        self.gate.offer(now, trace.zones > 0, read.as_ref());
+        self.mrz_ms = now_ms() - start;
+        self.mrz_attempts += 1;
+        // For the end-to-end test and the benchmark: attempts, the last
+        // one's time, and what the gate says (never what was read).
+        let _ = self.video.set_attribute("data-mrz-attempts", &self.mrz_attempts.to_string());
+        let _ = self.video.set_attribute("data-mrz-ms", &format!("{:.1}", self.mrz_ms));
+        let state = if self.gate.agreed(now).is_some() { "agreed" } else { self.gate.cue(now).as_str() };
+        let _ = self.video.set_attribute("data-mrz", state);
     }
 
     fn analyse(&mut self) {
@@ -107,6 +171,14 @@ impl State {
             self.document.look(&frame, patch.as_ref()).0
         };
         self.next_patch = look.next_patch;
+        self.document_seen = !self.part.is_selfie() && look.anchor.is_some();
+        // The card gone from view: what was read of it no longer holds.
+        if !self.document_seen {
+            self.gate.reset();
+        }
+        // The shot waits for the MRZ on the side that carries it.
+        let wait = (self.mrz.awaited && self.gate.agreed(now).is_none()).then(|| self.gate.cue(now));
+        self.coach.await_mrz(wait);
         let advice = self.coach.update(now, &look);
         self.analysed += 1;
         // For the end-to-end test and the benchmark: frames analysed and the
@@ -126,7 +198,7 @@ impl State {
         }
         if advice.capture && self.auto {
             // The receiver sets `paused` (taking the still) before it returns.
-            self.events.on_capture.emit(());
+            self.events.on_capture.emit(self.gate.agreed_within(now, AGREED_MAX_AGE_MS).cloned());
         }
     }
 }
@@ -145,6 +217,7 @@ impl LiveLoop {
     pub fn start(
         video: HtmlVideoElement,
         part: Part,
+        mrz: super::MrzSide,
         auto: bool,
         paused: Rc<Cell<bool>>,
         events: LiveEvents,
@@ -181,12 +254,43 @@ impl LiveLoop {
             paused,
             auto,
             events,
+            mrz,
+            mrz_grabber: Grabber::new(PATCH as u32),
+            gate: Gate::new(mrz.formats),
+            mrz_grabbed: None,
+            mrz_next: f64::NEG_INFINITY,
+            mrz_ms: 0.0,
+            mrz_attempts: 0,
+            document_seen: false,
         });
         let state = Rc::new(state);
         let weak = Rc::downgrade(&state);
         let clock = FrameClock::new(video, move |now| {
             let Some(state) = weak.upgrade() else { return };
-            let grabbed = state.try_borrow_mut().map(|mut s| s.grab(now)).unwrap_or(false);
+            let (grabbed, mrz) = state
+                .try_borrow_mut()
+                .map(|mut s| {
+                    // A new copy for the MRZ (not one already waiting, but
+                    // one that replaced a stale one counts): its read task.
+                    let before = s.mrz_grabbed.map(|(t, _)| t);
+                    let grabbed = s.grab(now);
+                    let after = s.mrz_grabbed.map(|(t, _)| t);
+                    (grabbed, after.is_some() && after != before)
+                })
+                .unwrap_or((false, false));
+            if mrz {
+                // The MRZ read in a task of its own, after the analysis.
+                let weak = Rc::downgrade(&state);
+                wasm_bindgen_futures::spawn_local(async move {
+                    gloo::timers::future::TimeoutFuture::new(0).await;
+                    gloo::timers::future::TimeoutFuture::new(0).await;
+                    if let Some(state) = weak.upgrade() {
+                        if let Ok(mut s) = state.try_borrow_mut() {
+                            s.read_mrz();
+                        }
+                    }
+                });
+            }
             if grabbed {
                 // The analysis in the next task: the frame callback stays short
                 // and the page can paint and handle input in between.
@@ -202,5 +306,12 @@ impl LiveLoop {
             }
         });
         LiveLoop { _clock: clock, _state: state }
+    }
+
+    /// The MRZ read the live frames agree on now, if any (handed to the
+    /// still's check, which reports it only if the still says the same).
+    pub fn agreed_mrz(&self) -> Option<idcapture_quality::mrz::Read> {
+        let s = self._state.try_borrow().ok()?;
+        s.gate.agreed_within(now_ms(), AGREED_MAX_AGE_MS).cloned()
     }
 }

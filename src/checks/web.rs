@@ -138,7 +138,14 @@ pub(super) fn now_ms() -> f64 {
 }
 
 /// Check a still's RGBA pixels for `part`.
-pub async fn check_still(part: Part, width: u32, height: u32, rgba: &[u8]) -> Report {
+pub async fn check_still(
+    part: Part,
+    mrz: &super::MrzSide,
+    agreed: Option<idcapture_quality::mrz::Read>,
+    width: u32,
+    height: u32,
+    rgba: &[u8],
+) -> Report {
     let Ok(frame) = Frame::new(width as usize, height as usize, PixelFormat::Rgba, rgba) else {
         return Report::unchecked();
     };
@@ -158,16 +165,44 @@ pub async fn check_still(part: Part, width: u32, height: u32, rgba: &[u8]) -> Re
             guidance: v.guidance,
             ms: now_ms() - start,
             unchecked: false,
+            mrz: None,
+            mrz_unread: false,
         }
     } else {
         let start = now_ms();
         let v = analyze_document(&frame);
+        let mut reasons = v.reasons;
+        // The MRZ of a side that carries one, in its formats, settled with
+        // what the live frames agreed on: what it says of the document today.
+        let today = today();
+        let read = if mrz.formats.is_empty() {
+            None
+        } else {
+            let mut luma = idcapture_quality::frame::Planes::default();
+            luma.refill_luma(&frame);
+            let (read, _) = idcapture_quality::mrz::read_as(&luma.y, luma.w, luma.h, today, mrz.formats);
+            crate::camera::wipe(&mut luma.y);
+            super::settle(read, agreed)
+        };
+        if let Some(r) = &read {
+            reasons.extend(idcapture_quality::mrz::reasons(&r.mrz, today));
+        }
         Report {
-            accept: v.accept,
-            reasons: v.reasons.iter().map(|r| r.as_str()).collect(),
+            accept: reasons.is_empty(),
+            reasons: reasons.iter().map(|r| r.as_str()).collect(),
             guidance: vec![],
             ms: now_ms() - start,
             unchecked: false,
+            mrz_unread: mrz.awaited && read.is_none(),
+            mrz: read.map(Into::into),
         }
     }
+}
+
+/// Today on the device's calendar (its time zone), as the shopper would
+/// read a date printed on the card.
+pub fn today() -> idcapture_quality::mrz::Date {
+    let d = js_sys::Date::new_0();
+    idcapture_quality::mrz::Date::new(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+        .unwrap_or_else(|| idcapture_quality::mrz::Date::from_unix_days((js_sys::Date::now() / 86_400_000.0) as i64))
 }

@@ -85,6 +85,26 @@ impl Part {
     }
 }
 
+/// Why the document in hand cannot serve, read from its MRZ: the journey
+/// stops on a screen of its own and the host is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Its validity ended before today.
+    Expired,
+    /// Its holder is under 18 today.
+    Minor,
+}
+
+impl Refusal {
+    /// The reason's name in the contract (`idcheck`, the report, the host).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refusal::Expired => "expired",
+            Refusal::Minor => "minor",
+        }
+    }
+}
+
 /// Where the shopper is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -101,6 +121,9 @@ pub enum Step {
     /// Continue on another device: a QR code and a link; this page follows
     /// the other device's progress.
     Handoff,
+    /// The document read cannot serve (expired, a minor's): another
+    /// document, or the end.
+    Refused(Refusal),
 }
 
 impl Step {
@@ -120,6 +143,8 @@ impl Step {
             Step::Expired => "expired",
             Step::Cancelled => "cancelled",
             Step::Handoff => "handoff",
+            Step::Refused(Refusal::Expired) => "document_expired",
+            Step::Refused(Refusal::Minor) => "holder_minor",
         }
     }
 
@@ -156,6 +181,12 @@ pub enum Event {
     FinishedElsewhere,
     /// The backend refused this part's image for good: take it again.
     Refused(Part),
+    /// The still under review carries the MRZ of a 1995 identity card (on
+    /// its front: its back then has none to wait for).
+    MrzRead(Part),
+    /// The MRZ read says the document cannot serve (the merchant's rule
+    /// for it is on).
+    Refuse(Refusal),
     /// The deadline passed.
     Expire,
     Cancel,
@@ -186,15 +217,38 @@ pub struct Journey {
     pub accepted: Vec<Part>,
     /// Parts the backend confirmed.
     pub uploaded: Vec<Part>,
+    /// Parts whose still carried a 1995 identity card's MRZ.
+    pub mrz_read: Vec<Part>,
 }
 
 impl Default for Journey {
     fn default() -> Self {
-        Journey { step: Step::Welcome, document: None, accepted: Vec::new(), uploaded: Vec::new() }
+        Journey {
+            step: Step::Welcome,
+            document: None,
+            accepted: Vec::new(),
+            uploaded: Vec::new(),
+            mrz_read: Vec::new(),
+        }
     }
 }
 
 impl Journey {
+    /// Whether `part` of the chosen document carries the MRZ (ICAO Doc 9303:
+    /// the passport's data page; the back of the identity card since 2021
+    /// and of the titre de séjour), so that it is shot only once the MRZ is
+    /// read. A 1995 identity card carries it on its front: once the front
+    /// was read so, the back has none.
+    pub fn expects_mrz(&self, part: Part) -> bool {
+        match (self.document, part) {
+            (Some(DocumentType::Passport), Part::DocumentFront) => true,
+            (Some(DocumentType::IdCard | DocumentType::ResidencePermit), Part::DocumentBack) => {
+                !self.mrz_read.contains(&Part::DocumentFront)
+            }
+            _ => false,
+        }
+    }
+
     /// The first part of the document not yet accepted.
     fn next_part(&self) -> Option<Part> {
         self.document?.parts().iter().copied().find(|p| !self.accepted.contains(p))
@@ -250,10 +304,19 @@ impl Journey {
                 j.document = Some(d);
                 j.accepted.clear();
                 j.uploaded.clear();
+                j.mrz_read.clear();
                 j.step = j.after_accept();
             }
             (Step::Capture(p), Event::Shutter) => j.step = Step::Review(p),
-            (Step::Review(p), Event::Retake) => j.step = Step::Capture(p),
+            (Step::Review(p), Event::MrzRead(q)) if p == q && !j.mrz_read.contains(&p) => j.mrz_read.push(p),
+            (Step::Capture(_) | Step::Review(_), Event::Refuse(r)) => j.step = Step::Refused(r),
+            // Another document: the choice again, from the start.
+            (Step::Refused(_), Event::Back) => j.step = Step::Choose,
+            (Step::Review(p), Event::Retake) => {
+                // The retaken still says again whether it is a 1995 card.
+                j.mrz_read.retain(|q| *q != p);
+                j.step = Step::Capture(p);
+            }
             (Step::Review(p), Event::Accept) => {
                 if !j.accepted.contains(&p) {
                     j.accepted.push(p);
@@ -265,6 +328,7 @@ impl Journey {
             (_, Event::FinishedElsewhere) => j.step = Step::Done,
             (step, Event::Refused(p)) if j.accepted.contains(&p) => {
                 j.accepted.retain(|q| *q != p);
+                j.mrz_read.retain(|q| *q != p);
                 j.uploaded.retain(|q| *q != p);
                 // From the sending screen straight to the retake; from any
                 // other, the journey reaches it once the current part is
@@ -324,6 +388,59 @@ mod tests {
     #[test]
     fn residence_permit_has_two_sides_too() {
         assert_eq!(DocumentType::ResidencePermit.parts().len(), 3);
+    }
+
+    #[test]
+    fn the_mrz_is_awaited_on_the_side_that_carries_it() {
+        use Event::*;
+        let j = run(vec![Start, Choose(DocumentType::IdCard)]);
+        assert!(!j.expects_mrz(Part::DocumentFront));
+        assert!(j.expects_mrz(Part::DocumentBack));
+        assert!(!j.expects_mrz(Part::Selfie));
+        // A 1995 card: its front was read, its back has no MRZ.
+        let j = j.apply(Shutter).apply(MrzRead(Part::DocumentFront)).apply(Accept);
+        assert_eq!(j.step, Step::Capture(Part::DocumentBack));
+        assert!(!j.expects_mrz(Part::DocumentBack));
+        // Another document chosen: forgotten.
+        let j = run(vec![Start, Choose(DocumentType::ResidencePermit)]);
+        assert!(j.expects_mrz(Part::DocumentBack));
+        let j = run(vec![Start, Choose(DocumentType::Passport)]);
+        assert!(j.expects_mrz(Part::DocumentFront));
+        // The backend refusing that front forgets it too.
+        let j = run(vec![Start, Choose(DocumentType::IdCard), Shutter, MrzRead(Part::DocumentFront), Accept]);
+        assert!(!j.expects_mrz(Part::DocumentBack));
+        assert!(j.apply(Refused(Part::DocumentFront)).expects_mrz(Part::DocumentBack));
+        // A retake forgets it.
+        let j = run(vec![Start, Choose(DocumentType::IdCard), Shutter, MrzRead(Part::DocumentFront), Retake]);
+        assert!(j.expects_mrz(Part::DocumentBack));
+        // A read for another part than the one under review is ignored.
+        let j = run(vec![Start, Choose(DocumentType::IdCard), Shutter, MrzRead(Part::DocumentBack)]);
+        assert!(j.mrz_read.is_empty());
+    }
+
+    #[test]
+    fn an_expired_or_minors_document_stops_on_its_screen_then_another_is_chosen() {
+        use Event::*;
+        let j = run(vec![Start, Choose(DocumentType::IdCard), Shutter, Accept, Shutter]);
+        assert_eq!(j.step, Step::Review(Part::DocumentBack));
+        let r = j.apply(Refuse(Refusal::Expired));
+        assert_eq!(r.step, Step::Refused(Refusal::Expired));
+        assert_eq!(r.step.name(), "document_expired");
+        assert!(!r.step.needs_camera() && !r.step.is_final());
+        // Nothing else moves it but another document, cancel or the hour.
+        assert_eq!(r.apply(Shutter).step, r.step);
+        assert_eq!(r.apply(Accept).step, r.step);
+        let again = r.apply(Back);
+        assert_eq!(again.step, Step::Choose);
+        let p = again.apply(Choose(DocumentType::Passport));
+        assert_eq!(p.step, Step::Capture(Part::DocumentFront));
+        assert!(p.accepted.is_empty() && p.uploaded.is_empty());
+        // A minor's passport, from the capture screen.
+        let m = run(vec![Start, Choose(DocumentType::Passport), Refuse(Refusal::Minor)]);
+        assert_eq!(m.step.name(), "holder_minor");
+        assert_eq!(m.apply(Expire).step, Step::Expired);
+        // Not from elsewhere.
+        assert_eq!(run(vec![Start, Refuse(Refusal::Minor)]).step, Step::Choose);
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub enum Failure {
     /// refused again, so the journey asks for a retake
     /// ([`super::Event::Refused`]) and the part waits for it.
     Refused,
+    /// The backend read another document number than the one the shopper
+    /// typed at checkout (422 `document_mismatch`): a retake of the right
+    /// document, with its own message.
+    Mismatch,
     /// Refused for another reason a retake would not fix (a 4xx on the
     /// request, a request the browser would not build): the shopper's
     /// "Réessayer" sends it again, the timer does not.
@@ -282,6 +286,9 @@ impl Uploads {
     /// The banner for the shopper, and whether it offers "Réessayer".
     pub fn banner(&self) -> Option<(Key, bool)> {
         let unstored = self.parts.iter().any(|(_, s)| *s != PartState::Stored);
+        if self.parts.iter().any(|(_, s)| *s == PartState::Failed(Failure::Mismatch)) {
+            return Some((Key::UploadMismatch, false));
+        }
         if self.parts.iter().any(|(_, s)| *s == PartState::Failed(Failure::Refused)) {
             // The way forward is the retake the journey asks for.
             return Some((Key::UploadRefused, false));
@@ -437,6 +444,21 @@ mod tests {
         assert!(u.claim().is_empty());
         u.apply(0, Msg::Retry);
         assert_eq!(u.claim(), vec![Selfie]);
+    }
+
+    #[test]
+    fn another_documents_number_asks_for_the_right_one_until_it_is_retaken() {
+        let mut u = accepted(&[DocumentFront, DocumentBack]);
+        u.claim();
+        u.apply(0, Msg::Stored(DocumentFront));
+        u.apply(0, Msg::Failed(DocumentBack, Failure::Mismatch));
+        // Its own message, no "Réessayer" (the same photo would be refused).
+        assert_eq!(u.banner(), Some((Key::UploadMismatch, false)));
+        u.apply(0, Msg::Retry);
+        assert!(u.claim().is_empty(), "the refused photo is not sent again");
+        u.apply(0, Msg::Accepted(DocumentBack));
+        assert_eq!(u.claim(), vec![DocumentBack]);
+        assert_eq!(u.banner(), None);
     }
 
     #[test]

@@ -36,6 +36,15 @@ pub fn fragment_auto_capture(fragment: &str) -> bool {
     !f.split('&').any(|pair| pair == "auto=0")
 }
 
+/// The merchant's rules on what the MRZ says: `expired=0` lets an expired
+/// document through, `minor=0` a minor's (each on otherwise). The backend
+/// still receives the reason in the part's report.
+pub fn fragment_rules(fragment: &str) -> crate::checks::Rules {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment);
+    let off = |name: &str| f.split('&').any(|pair| pair.split_once('=') == Some((name, "0")));
+    crate::checks::Rules { refuse_expired: !off("expired"), refuse_minor: !off("minor") }
+}
+
 /// Why the fragment is not usable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
@@ -136,6 +145,18 @@ mod tests {
         let r = parse_fragment(&format!("#session={ID}&token={}", token())).unwrap();
         assert_eq!(r.id, ID);
         assert_eq!(r.token, token());
+    }
+
+    #[test]
+    fn the_mrz_rules_are_on_unless_the_host_says_0() {
+        let r = fragment_rules(&format!("#session={ID}&token={}", token()));
+        assert!(r.refuse_expired && r.refuse_minor);
+        let r = fragment_rules("#session=x&expired=0");
+        assert!(!r.refuse_expired && r.refuse_minor);
+        let r = fragment_rules("#minor=0&expired=1");
+        assert!(r.refuse_expired && !r.refuse_minor);
+        let r = fragment_rules("#expired=00&x=minor=0");
+        assert!(r.refuse_expired && r.refuse_minor);
     }
 
     #[test]

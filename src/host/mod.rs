@@ -43,6 +43,12 @@ pub enum HostEvent {
     Completed {
         document_type: Option<&'static str>,
     },
+    /// The document's MRZ says it cannot serve (`expired`, `minor`): the
+    /// capture shows its own screen and waits for another document. Nothing
+    /// read from the card is in the event.
+    DocumentRefused {
+        reason: &'static str,
+    },
     /// The hour is over: the purchase is cancelled and refunded.
     Expired,
     Cancelled,
@@ -101,6 +107,10 @@ mod tests {
         let m = message(&HostEvent::Step { step: "welcome" });
         assert_eq!(m, json!({"source": "idcapture", "version": 1, "type": "step", "step": "welcome"}));
         assert_eq!(message(&HostEvent::Expired), json!({"source": "idcapture", "version": 1, "type": "expired"}));
+        assert_eq!(
+            message(&HostEvent::DocumentRefused { reason: "minor" }),
+            json!({"source": "idcapture", "version": 1, "type": "document_refused", "reason": "minor"})
+        );
         assert_eq!(message(&HostEvent::Error { code: "camera_denied" })["code"], "camera_denied");
     }
 

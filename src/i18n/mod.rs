@@ -78,6 +78,18 @@ pub enum Key {
     ReasonNoFace,
     ReasonMultipleFaces,
     ReasonDocumentInSelfie,
+    ReasonExpired,
+    ReasonMinor,
+    GuideReadMrz,
+    GuideTurnOver,
+    GuideOpenPassport,
+    ReviewMrzUnread,
+    RefusedExpiredTitle,
+    RefusedExpiredText,
+    RefusedMinorTitle,
+    RefusedMinorText,
+    RefusedOtherDocument,
+    UploadMismatch,
     UseAnyway,
     PartsProgress,
     PartFront,
@@ -193,6 +205,18 @@ impl Key {
         Key::ReasonNoFace,
         Key::ReasonMultipleFaces,
         Key::ReasonDocumentInSelfie,
+        Key::ReasonExpired,
+        Key::ReasonMinor,
+        Key::GuideReadMrz,
+        Key::GuideTurnOver,
+        Key::GuideOpenPassport,
+        Key::ReviewMrzUnread,
+        Key::RefusedExpiredTitle,
+        Key::RefusedExpiredText,
+        Key::RefusedMinorTitle,
+        Key::RefusedMinorText,
+        Key::RefusedOtherDocument,
+        Key::UploadMismatch,
         Key::UseAnyway,
         Key::PartsProgress,
         Key::PartFront,
@@ -309,6 +333,18 @@ impl Key {
             ReasonNoFace => "reason-no-face",
             ReasonMultipleFaces => "reason-multiple-faces",
             ReasonDocumentInSelfie => "reason-document-in-selfie",
+            ReasonExpired => "reason-expired",
+            ReasonMinor => "reason-minor",
+            GuideReadMrz => "guide-read-mrz",
+            GuideTurnOver => "guide-turn-over",
+            GuideOpenPassport => "guide-open-passport",
+            ReviewMrzUnread => "review-mrz-unread",
+            RefusedExpiredTitle => "refused-expired-title",
+            RefusedExpiredText => "refused-expired-text",
+            RefusedMinorTitle => "refused-minor-title",
+            RefusedMinorText => "refused-minor-text",
+            RefusedOtherDocument => "refused-other-document",
+            UploadMismatch => "upload-mismatch",
             UseAnyway => "use-anyway",
             PartsProgress => "parts-progress",
             PartFront => "part-front",
@@ -458,6 +494,13 @@ pub fn minutes_left(minutes: i64) -> String {
     format(lang(), "time-left-minutes", Some(&args)).unwrap_or_default()
 }
 
+/// "Not valid since DATE" (DD/MM/YYYY) for the expired-document screen.
+pub fn expired_since(date: &str) -> String {
+    let mut args = FluentArgs::new();
+    args.set("date", date.to_string());
+    format(lang(), "refused-expired-date", Some(&args)).unwrap_or_default()
+}
+
 /// The French text of `key` (the reference language).
 pub fn fr(key: Key) -> String {
     tr(Lang::Fr, key)
@@ -479,6 +522,7 @@ mod tests {
     fn every_language_has_every_key_and_no_other() {
         let mut expected: Vec<String> = Key::ALL.iter().map(|k| k.id().to_string()).collect();
         expected.push("time-left-minutes".into());
+        expected.push("refused-expired-date".into());
         expected.sort();
         for lang in Lang::ALL {
             for key in Key::ALL {

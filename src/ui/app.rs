@@ -13,6 +13,7 @@ use super::failure::Failure;
 use super::follow::use_follow_handoff;
 use super::handoff::Handoff;
 use super::parts::PartsList;
+use super::refused::Refused;
 use super::review::Review;
 use super::sending::Sending;
 use super::session::{location_fragment, use_session, Boot, JourneyState};
@@ -103,11 +104,25 @@ pub fn app() -> Html {
             }
         })
     };
+    let rules = crate::host::config::fragment_rules(&location_fragment());
     let on_still = {
         let (journey, review) = (journey.clone(), review.clone());
         Callback::from(move |s: (Rc<Still>, Rc<Report>)| {
+            let report = s.1.clone();
             review.set(Some(s));
-            journey.dispatch(Event::Shutter);
+            if let Step::Capture(part) = journey.0.step {
+                journey.dispatch(Event::Shutter);
+                // A 1995 identity card carries its MRZ on the front: its
+                // back then has none to wait for.
+                if report.mrz.as_ref().is_some_and(|m| m.fields.format == idcapture_quality::mrz::Format::FrCni1995) {
+                    journey.dispatch(Event::MrzRead(part));
+                }
+                // An expired document or a minor's (the merchant's rules
+                // on): its own screen, not the review.
+                if let Some(r) = report.refusal(rules) {
+                    journey.dispatch(Event::Refuse(r));
+                }
+            }
         })
     };
     let on_retake = {
@@ -164,12 +179,17 @@ pub fn app() -> Html {
             }
             Step::Capture(part) => html! {
                 <Capture part={part} document={journey.0.document.unwrap_or(DocumentType::IdCard)}
+                         mrz={crate::checks::MrzSide {
+                             formats: journey.0.document.map_or(&[][..], |d| crate::checks::mrz_formats(d, part)),
+                             awaited: journey.0.expects_mrz(part),
+                         }}
                          on_still={on_still} on_camera_error={on_camera_error} on_handoff={dispatch(Event::HandOff)}
                          auto_capture={crate::host::config::fragment_auto_capture(&location_fragment())} />
             },
             Step::Review(part) => match (*review).clone() {
                 Some((still, report)) => html! {
-                    <Review part={part} still={still} report={report} on_retake={on_retake} on_accept={on_accept} />
+                    <Review part={part} still={still} report={report} rules={rules}
+                            on_retake={on_retake} on_accept={on_accept} />
                 },
                 None => html! {},
             },
@@ -178,6 +198,18 @@ pub fn app() -> Html {
                 html! { <Sending done={done} total={total} /> }
             }
             Step::Done => html! { <Done /> },
+            Step::Refused(refusal) => {
+                let expiry = (*review).as_ref().and_then(|(_, r)| r.mrz.as_ref()).map(|m| m.fields.expiry_date);
+                let on_other = {
+                    let (journey, review) = (journey.clone(), review.clone());
+                    // The refused still is dropped with the review.
+                    Callback::from(move |_| {
+                        review.set(None);
+                        journey.dispatch(Event::Back);
+                    })
+                };
+                html! { <Refused refusal={refusal} expiry={expiry} on_other={on_other} /> }
+            }
             Step::Expired | Step::Cancelled => html! {},
         },
     };
@@ -213,6 +245,16 @@ pub fn app() -> Html {
 /// in the fragment, and the language the shopper is using here.
 fn handoff_link(session: &SessionRef) -> String {
     let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-    let auto = if crate::host::config::fragment_auto_capture(&location_fragment()) { "" } else { "&auto=0" };
-    format!("{origin}/#session={}&token={}&lang={}{auto}", session.id, session.token, crate::i18n::lang().code())
+    let fragment = location_fragment();
+    let auto = if crate::host::config::fragment_auto_capture(&fragment) { "" } else { "&auto=0" };
+    // The merchant's MRZ rules go along.
+    let rules = crate::host::config::fragment_rules(&fragment);
+    let expired = if rules.refuse_expired { "" } else { "&expired=0" };
+    let minor = if rules.refuse_minor { "" } else { "&minor=0" };
+    format!(
+        "{origin}/#session={}&token={}&lang={}{auto}{expired}{minor}",
+        session.id,
+        session.token,
+        crate::i18n::lang().code()
+    )
 }

@@ -27,6 +27,7 @@ pub(super) fn use_host_bridge(ready: Option<Rc<Loaded>>, journey: UseReducerHand
                     Step::Done => l.host.post(HostEvent::Completed { document_type: document.map(|d| d.as_str()) }),
                     Step::Expired => l.host.post(HostEvent::Expired),
                     Step::Cancelled => l.host.post(HostEvent::Cancelled),
+                    Step::Refused(r) => l.host.post(HostEvent::DocumentRefused { reason: r.as_str() }),
                     _ => {}
                 }
             }

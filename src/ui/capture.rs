@@ -15,7 +15,7 @@ use super::heading::Heading;
 use crate::camera::{
     browser_family, denied_help, list_cameras, pick_main_rear, still_jpeg, CameraError, CameraStream, Facing, Still,
 };
-use crate::checks::{check_still, cue_key, prefetch_face_model, LiveEvents, LiveLoop, Report};
+use crate::checks::{check_still, cue_key_on, prefetch_face_model, LiveEvents, LiveLoop, MrzSide, Report};
 use crate::flow::{DocumentType, Part, Step};
 use crate::i18n::{t, Key};
 use gloo::events::EventListener;
@@ -38,6 +38,10 @@ pub struct CaptureProps {
     /// The capture may shoot by itself (the host's `auto=0` turns it off).
     #[prop_or(true)]
     pub auto_capture: bool,
+    /// What this side does with the MRZ: its formats, and whether the shot
+    /// waits for it to be read.
+    #[prop_or_default]
+    pub mrz: MrzSide,
 }
 
 /// On a phone, the shutter appears after this long (ms) of live guidance.
@@ -58,6 +62,8 @@ fn coarse_pointer() -> bool {
 fn shoot(
     video: Option<HtmlVideoElement>,
     part: Part,
+    // The side's MRZ, and the read the live frames agreed on.
+    (mrz, agreed): (MrzSide, Option<idcapture_quality::mrz::Read>),
     on_still: Callback<(Rc<Still>, Rc<Report>)>,
     taking: Rc<Cell<bool>>,
     busy: UseStateHandle<bool>,
@@ -71,7 +77,7 @@ fn shoot(
     spawn_local(async move {
         match still_jpeg(v.unchecked_ref()).await {
             Ok((still, mut pixels)) => {
-                let report = check_still(part, still.width, still.height, &pixels).await;
+                let report = check_still(part, &mrz, agreed, still.width, still.height, &pixels).await;
                 // Only the JPEG is kept: the full-resolution RGBA copy of an
                 // ID is wiped before its memory goes back to the allocator.
                 // (The check's own luma planes and the browser's ImageData
@@ -149,9 +155,9 @@ pub fn capture(p: &CaptureProps) -> Html {
             (video.clone(), status.clone(), camera.clone(), p.on_camera_error.clone());
         let (ended, attempt, device_state, cameras, torch) =
             (ended.clone(), attempt.clone(), device.clone(), cameras.clone(), torch.clone());
-        let (live_loop, taking, busy, on_still, auto) =
-            (live_loop.clone(), taking.clone(), busy.clone(), p.on_still.clone(), p.auto_capture);
-        let (cue, announce, mounted) = (cue.clone(), announce.clone(), mounted.clone());
+        let (live_loop, taking, busy, on_still, auto, mrz) =
+            (live_loop.clone(), taking.clone(), busy.clone(), p.on_still.clone(), p.auto_capture, p.mrz);
+        let (cue, announce, mounted, document) = (cue.clone(), announce.clone(), mounted.clone(), p.document);
         let (unavailable, manual) = (unavailable.clone(), manual.clone());
         use_effect_with((p.part, attempt.0, (*device).clone()), move |(part, _, device)| {
             let alive = Rc::new(Cell::new(true));
@@ -176,18 +182,20 @@ pub fn capture(p: &CaptureProps) -> Html {
                                 let _ = v.play();
                                 let events = LiveEvents {
                                     on_advice: Callback::from(move |c: Cue| cue.set(Some(c))),
-                                    on_announce: Callback::from(move |c: Cue| announce.set(t(cue_key(c)))),
+                                    on_announce: Callback::from(move |c: Cue| announce.set(t(cue_key_on(c, document)))),
                                     on_unavailable: Callback::from(move |_| {
                                         unavailable.set(true);
                                         manual.set(true);
                                     }),
                                     on_capture: {
                                         let (v, taking, busy) = (v.clone(), taking.clone(), busy.clone());
-                                        Callback::from(move |_| {
+                                        // With the MRZ read the frames agreed on.
+                                        Callback::from(move |agreed| {
                                             let (taking, busy) = (taking.clone(), busy.clone());
                                             shoot(
                                                 Some(v.clone()),
                                                 part,
+                                                (mrz, agreed),
                                                 on_still.clone(),
                                                 taking,
                                                 busy,
@@ -196,7 +204,8 @@ pub fn capture(p: &CaptureProps) -> Html {
                                         })
                                     },
                                 };
-                                *live_loop.borrow_mut() = Some(LiveLoop::start(v, part, auto, taking.clone(), events));
+                                *live_loop.borrow_mut() =
+                                    Some(LiveLoop::start(v, part, mrz, auto, taking.clone(), events));
                             }
                             stream.prefer_continuous_focus();
                             torch.set(stream.has_torch().then_some(false));
@@ -290,10 +299,20 @@ pub fn capture(p: &CaptureProps) -> Html {
     };
     let shutter = {
         let (video, on_still, busy, part) = (video.clone(), p.on_still.clone(), busy.clone(), p.part);
-        let (taking, mounted) = (taking.clone(), mounted.clone());
+        let (taking, mounted, mrz, live_loop) = (taking.clone(), mounted.clone(), p.mrz, live_loop.clone());
         Callback::from(move |_: MouseEvent| {
             let (taking, busy) = (taking.clone(), busy.clone());
-            shoot(video.cast::<HtmlVideoElement>(), part, on_still.clone(), taking, busy, mounted.clone())
+            // What the live frames agreed on, as the shutter is pressed.
+            let agreed = live_loop.borrow().as_ref().and_then(|l| l.agreed_mrz());
+            shoot(
+                video.cast::<HtmlVideoElement>(),
+                part,
+                (mrz, agreed),
+                on_still.clone(),
+                taking,
+                busy,
+                mounted.clone(),
+            )
         })
     };
     let retry = {
@@ -324,7 +343,7 @@ pub fn capture(p: &CaptureProps) -> Html {
                     <p class="guidance" data-cue="unavailable" role="status">{ t(Key::GuideUnavailable) }</p>
                 } else if let (true, Some(cue)) = (live, *cue) {
                     <p class={classes!("guidance", good.then_some("good"))} data-cue={cue.as_str()} aria-hidden="true">
-                        { t(cue_key(cue)) }
+                        { t(cue_key_on(cue, p.document)) }
                     </p>
                 }
                 if *status == Status::Starting {

@@ -12,6 +12,7 @@ mod follow;
 mod handoff;
 mod heading;
 mod parts;
+mod refused;
 mod review;
 mod sending;
 mod session;

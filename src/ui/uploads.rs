@@ -185,6 +185,18 @@ impl Driver {
                 Err(e) if e.transient() => d.apply(generation, Msg::Failed(part, Failure::Unreachable)),
                 // The image itself is refused (too large, not a JPEG, not
                 // decodable): the same bytes would be refused again.
+                // Another document than the one whose number the shopper
+                // gave at checkout: that one, please.
+                Err(ApiError::Http { status: 422, code }) if code == "document_mismatch" => {
+                    d.loaded.host.post(HostEvent::Error { code: "document_mismatch" });
+                    d.forget(part, &still);
+                    d.apply(generation, Msg::Failed(part, Failure::Mismatch));
+                    // Both sides again: the other one may be of the same
+                    // wrong card.
+                    for p in [Part::DocumentFront, Part::DocumentBack] {
+                        d.journey.dispatch(Event::Refused(p));
+                    }
+                }
                 Err(ApiError::Http { status: 413 | 415 | 422, .. }) => {
                     d.loaded.host.post(HostEvent::Error { code: "upload_refused" });
                     d.forget(part, &still);

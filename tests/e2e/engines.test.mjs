@@ -40,6 +40,9 @@ after(async () => {
 
 const CARD = "doc_good_001.jpg";
 const SELFIE = "selfie_good_000.jpg";
+// The sides that carry the MRZ: shot only once it is read (issue 15).
+const CARD_BACK = "mrz/mrz_id_card_back_003.jpg";
+const PASSPORT = "mrz/mrz_passport_front_027.jpg";
 
 async function withShopper(engine, fn) {
   assert.ok(installed(engine), `${engine} is not installed (scripts/setup installs it)`);
@@ -59,7 +62,7 @@ async function look(s, name, violations) {
 
 async function journey(s, document, parts) {
   const violations = [];
-  await s.open(DEMO, CARD);
+  await s.open(DEMO, document === "passport" ? PASSPORT : CARD);
   await look(s, `${document}-welcome`, violations);
   await s.click(".welcome .actions button.primary");
   await s.waitScreen("choose_document");
@@ -85,6 +88,7 @@ async function journey(s, document, parts) {
     assert.equal(await s.count(".unchecked"), 0, `${s.engine} ${part}: left unchecked`);
     // The camera opens as the next screen shows: its picture first.
     if (parts[i + 1] === "selfie") await s.picture(SELFIE);
+    if (parts[i + 1] === "back") await s.picture(CARD_BACK);
     await s.clickButton("Utiliser cette photo");
   }
   await s.waitScreen("done", 30000);
@@ -156,3 +160,72 @@ for (const engine of ENGINES) {
       assert.equal(await s.count(".camera-error"), 0);
     }));
 }
+
+// The MRZ read on the device (issue 15), in Chromium (the WebKit and
+// Firefox journeys above read it too, on the back and the passport page):
+// an expired card's back, a minor's passport and the front shown for the
+// back, each on its own picture, each to its screen and its host event.
+
+/** The host's `document_refused` events' reasons. */
+function refusals(s) {
+  return s.inTop(`return (window.idcaptureEvents || []).filter((e) => e.type === "document_refused").map((e) => e.reason)`);
+}
+
+async function start(s, picture, document) {
+  await s.open(DEMO, picture);
+  await s.click(".welcome .actions button.primary");
+  await s.waitScreen("choose_document");
+  await s.click(`button[data-document="${document}"]`);
+}
+
+test("chromium: an expired identity card's back stops on its own screen, with its date and the host told", () =>
+  withShopper("chromium", async (s) => {
+    await start(s, "mrz/mrz_id_card_front_001.jpg", "id_card");
+    await s.waitScreen("review_front", 45000);
+    await s.picture("mrz/mrz_id_card_back_004.jpg");
+    await s.clickButton("Utiliser cette photo");
+    await s.waitScreen("capture_back");
+    // Read, agreed on over frames, shot by itself, then its own screen.
+    await s.waitScreen("document_expired", 45000);
+    assert.equal(await s.attr("[data-expiry]", "data-expiry"), "2021-05-06");
+    assert.match(await s.text(".refused .date"), /06\/05\/2021/);
+    assert.deepEqual(await refusals(s), ["expired"]);
+    // The front was kept and sent; the expired back never is.
+    const session = await readSession(s.session.id, s.session.token);
+    assert.ok(!session.parts.some((p) => p.part === "document_back"), `stored: ${JSON.stringify(session.parts)}`);
+    await s.shot("mrz-document-expired");
+    assert.deepEqual(await s.axe(), [], "axe on the expired-document screen");
+    // Another document: the choice again.
+    await s.clickButton("Utiliser un autre document");
+    await s.waitScreen("choose_document");
+  }));
+
+test("chromium: a minor's passport stops on its own screen, and the host is told", () =>
+  withShopper("chromium", async (s) => {
+    await start(s, "mrz/mrz_passport_front_029.jpg", "passport");
+    await s.waitScreen("holder_minor", 45000);
+    assert.deepEqual(await refusals(s), ["minor"]);
+    assert.equal(await s.count("[data-expiry]"), 0, "no date on the minor's screen");
+    await s.shot("mrz-holder-minor");
+    assert.deepEqual(await s.axe(), [], "axe on the minor's screen");
+    const session = await readSession(s.session.id, s.session.token);
+    assert.deepEqual(session.parts, [], "nothing of a minor's document is stored");
+  }));
+
+test("chromium: the front shown when the back is asked gets \"turn the document over\", never a shot", () =>
+  withShopper("chromium", async (s) => {
+    await start(s, "mrz/mrz_id_card_front_001.jpg", "id_card");
+    await s.waitScreen("review_front", 45000);
+    await s.clickButton("Utiliser cette photo");
+    await s.waitScreen("capture_back");
+    await s.until(async () => (await s.cue()) === "turn_over", "cue turn_over", 30000);
+    assert.match(await s.text(".guidance"), /Retournez le document/);
+    await s.shot("mrz-turn-over");
+    assert.deepEqual(await s.axe(), [], "axe on turn_over");
+    const end = Date.now() + 4000;
+    while (Date.now() < end) {
+      assert.equal(await s.screen(), "capture_back", "the front was shot as the back");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.deepEqual(await refusals(s), []);
+  }));

@@ -109,20 +109,8 @@ async function toSelfie(o) {
   await at(o.frame, "capture_selfie");
 }
 
-test("a good card is captured with no click, and passes the full-resolution check", async () => {
-  const o = await open("doc_good_001.jpg");
-  await choose(o, "id_card");
-  await at(o.frame, "capture_front");
-  const started = Date.now();
-  // No click: the card, steady and sharp, shoots itself.
-  await at(o.frame, "review_front", 15000);
-  console.log(`# good card: captured ${Date.now() - started} ms after the capture screen appeared`);
-  assert.equal(await o.frame.locator(".reasons").count(), 0, "the still passes the same checks");
-  assert.equal(await o.frame.locator("img.still").getAttribute("data-width"), "1280");
-  // The back, likewise; screenshot the "ready" state on the way.
-  await o.frame.getByRole("button", { name: "Utiliser cette photo" }).click();
-  await at(o.frame, "capture_back");
-  // Every cue the shopper is shown on the way to the shot, in order.
+/** Record every cue the shopper is shown from now on, in order. */
+async function recordCues(o) {
   await o.inner().evaluate(() => {
     window.__cues = [];
     const note = () => {
@@ -133,10 +121,31 @@ test("a good card is captured with no click, and passes the full-resolution chec
     note();
     new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-cue"] });
   });
-  await at(o.frame, "review_back", 15000);
+}
+
+test("a good card is captured with no click and passes the full-resolution check; its front shown for the back is asked to turn over", async () => {
+  const o = await open("doc_good_001.jpg");
+  await choose(o, "id_card");
+  await at(o.frame, "capture_front");
+  await recordCues(o);
+  const started = Date.now();
+  // No click: the card, steady and sharp, shoots itself.
+  await at(o.frame, "review_front", 15000);
+  console.log(`# good card: captured ${Date.now() - started} ms after the capture screen appeared`);
   const cues = await o.inner().evaluate(() => window.__cues);
   assert.ok(cues.includes("ready"), `the shopper is told to hold still before the shot: ${cues}`);
-  assert.equal(await o.frame.locator(".reasons").count(), 0, "the back passes the same checks");
+  assert.equal(await o.frame.locator(".reasons").count(), 0, "the still passes the same checks");
+  assert.equal(await o.frame.locator("img.still").getAttribute("data-width"), "1280");
+  // The back carries the MRZ: the same front shown again has none, and
+  // the shopper is asked to turn the card over; nothing is shot.
+  await o.frame.getByRole("button", { name: "Utiliser cette photo" }).click();
+  await at(o.frame, "capture_back");
+  assert.match(await cue(o, "turn_over", 20000), /Retournez le document/);
+  const m = await measure(o, 3000);
+  assertLive(m, "front shown for the back");
+  assert.deepEqual(m.screens, ["capture_back"], "the front was shot as the back");
+  const attempts = await o.inner().evaluate(() => Number(document.querySelector("video").dataset.mrzAttempts || 0));
+  assert.ok(attempts >= 2, `the MRZ was looked for (${attempts} attempts)`);
   await o.close();
 });
 

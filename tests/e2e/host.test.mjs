@@ -8,7 +8,10 @@ import { createHash } from "node:crypto";
 import { devices } from "playwright-core";
 import { suite, openCheckout as open, at, shot, axe, readSession, ROOT, DEMO, DEMO2, CAPTURE } from "./harness.mjs";
 
-const env = suite({ noCamera: true });
+// The camera shows an identity card's back: its MRZ reads, so the phone's
+// back shoots itself (and a front, or a passport page shot with the
+// shutter, takes it too).
+const env = suite({ fixture: "mrz/mrz_id_card_back_001.jpg", noCamera: true });
 
 /** Record the target origin of every postMessage the capture frame makes. */
 async function instrument(context) {

@@ -6,11 +6,19 @@
 // holding exactly the parts, each at the camera's resolution.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { suite, shot, axe, readSession, recordRequests, DEMO, CAPTURE } from "./harness.mjs";
+import { before, after } from "node:test";
+import { startServer, launch, clip, shot, axe, readSession, recordRequests, DEMO, CAPTURE } from "./harness.mjs";
 
-const env = suite();
-const Y4M_W = 1280;
-const Y4M_H = 720;
+// Each journey's camera shows the side that carries its document's MRZ (a
+// card's back, a passport's data page): read, it shoots itself; the card's
+// front takes that picture too (its own MRZ would be a 1995 card's).
+let server;
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server?.stop();
+});
 
 async function screen(page, frame, name, violations, prefix) {
   await frame.locator(`[data-screen="${name}"]`).waitFor({ timeout: 15000 });
@@ -22,8 +30,9 @@ async function screen(page, frame, name, violations, prefix) {
   violations.push(...(await axe(page)).map((v) => `${name}: ${v}`));
 }
 
-async function journey(document, parts) {
-  const context = await env.browser.newContext({ viewport: { width: 900, height: 1100 } });
+async function journey(document, parts, fixture, [Y4M_W, Y4M_H]) {
+  const browser = await launch(clip(fixture));
+  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
   const page = await context.newPage();
   const urls = recordRequests(page);
   const firstScreen = [];
@@ -121,12 +130,13 @@ async function journey(document, parts) {
   }
   assert.deepEqual(violations, []);
   await context.close();
+  await browser.close();
 }
 
 test("ID card: front, back and selfie reach the backend", async () => {
-  await journey("id_card", ["front", "back", "selfie"]);
+  await journey("id_card", ["front", "back", "selfie"], "mrz/mrz_id_card_back_001.jpg", [1280, 720]);
 });
 
 test("passport: data page and selfie, no back", async () => {
-  await journey("passport", ["front", "selfie"]);
+  await journey("passport", ["front", "selfie"], "mrz/mrz_passport_front_027.jpg", [1920, 1080]);
 });

@@ -19,6 +19,18 @@ pub fn document_check(rgba: &[u8], width: usize, height: usize) -> i32 {
     }
 }
 
+/// The MRZ reader on an RGBA frame (luma taken first, as the capture loop
+/// does), every format. Returns the read's line count (0 for none) so
+/// nothing is optimised away, or -1 for a malformed frame.
+#[wasm_bindgen]
+pub fn mrz_read(rgba: &[u8], width: usize, height: usize) -> i32 {
+    let Ok(f) = Frame::new(width, height, PixelFormat::Rgba, rgba) else { return -1 };
+    let mut p = Planes::default();
+    p.refill_luma(&f);
+    let today = idcapture_quality::mrz::Date::new(2026, 11, 30).expect("a date");
+    idcapture_quality::mrz::read(&p.y, p.w, p.h, today).0.map_or(0, |r| r.lines.len() as i32)
+}
+
 /// The live document check, keeping its buffers between calls as the
 /// capture loop does.
 #[wasm_bindgen]

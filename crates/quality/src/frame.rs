@@ -144,6 +144,15 @@ impl Planes {
         for v in [&mut self.r, &mut self.g, &mut self.b, &mut self.y] {
             v.clear();
         }
+        // Allocated once, at their size: growing a plane would free copies
+        // of the picture along the way, unwiped.
+        let n = frame.width * frame.height;
+        self.y.reserve_exact(n);
+        if colour {
+            for v in [&mut self.r, &mut self.g, &mut self.b] {
+                v.reserve_exact(n);
+            }
+        }
         let ch = frame.format.channels();
         for px in frame.data.chunks_exact(ch) {
             let (r, g, b) = if ch == 1 { (px[0], px[0], px[0]) } else { (px[0], px[1], px[2]) };
@@ -197,6 +206,17 @@ impl Planes {
 }
 
 /// Box (area) resampling of a whole plane to `ow x oh`, for reduction only.
+/// Overwrite a buffer that held (something derived from) a picture, in
+/// volatile writes the compiler may not drop as dead, as a plain fill before
+/// a free would be.
+pub fn wipe<T: Copy + Default>(buf: &mut [T]) {
+    for b in buf.iter_mut() {
+        // SAFETY: `b` is a valid, aligned, exclusive reference.
+        unsafe { std::ptr::write_volatile(b, T::default()) };
+    }
+    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+}
+
 pub fn area_resample(src: &[u8], w: usize, h: usize, ow: usize, oh: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(ow * oh);
     area_resample_into(src, w, h, ow, oh, &mut out);

@@ -12,6 +12,7 @@ pub mod geometry;
 pub mod glare;
 pub mod live;
 pub mod locate;
+pub mod mrz;
 pub mod noise;
 pub mod outline;
 pub mod photocopy;
@@ -43,11 +44,15 @@ pub enum Reason {
     NoFace,
     MultipleFaces,
     DocumentInSelfie,
+    /// The MRZ's validity ended before today.
+    Expired,
+    /// The MRZ's holder is under 18 today.
+    Minor,
 }
 
 impl Reason {
     /// Every reason, documents' then selfies'.
-    pub const ALL: [Reason; 12] = [
+    pub const ALL: [Reason; 14] = [
         Reason::Blur,
         Reason::Glare,
         Reason::TooDark,
@@ -60,6 +65,8 @@ impl Reason {
         Reason::NoFace,
         Reason::MultipleFaces,
         Reason::DocumentInSelfie,
+        Reason::Expired,
+        Reason::Minor,
     ];
 
     /// The reason named `s` in the contract's vocabulary.
@@ -82,6 +89,8 @@ impl Reason {
             Reason::NoFace => "no_face",
             Reason::MultipleFaces => "multiple_faces",
             Reason::DocumentInSelfie => "document_in_selfie",
+            Reason::Expired => "expired",
+            Reason::Minor => "minor",
         }
     }
 }

@@ -116,11 +116,16 @@ pub enum Cue {
     FaceCentre,
     HoldStill,
     Blur,
+    /// The document is good but its MRZ is not read yet: closer, no glare
+    /// on the bottom lines ([`crate::mrz::live::Gate`]).
+    ReadMrz,
+    /// The side shown has no MRZ where one is awaited: the other side.
+    TurnOver,
     Ready,
 }
 
 impl Cue {
-    pub const ALL: [Cue; 15] = [
+    pub const ALL: [Cue; 17] = [
         Cue::NoDocument,
         Cue::MoveCloser,
         Cue::MoveBack,
@@ -135,6 +140,8 @@ impl Cue {
         Cue::FaceCentre,
         Cue::HoldStill,
         Cue::Blur,
+        Cue::ReadMrz,
+        Cue::TurnOver,
         Cue::Ready,
     ];
 
@@ -154,6 +161,8 @@ impl Cue {
             Cue::FaceCentre => "face_centre",
             Cue::HoldStill => "hold_still",
             Cue::Blur => "blur",
+            Cue::ReadMrz => "read_mrz",
+            Cue::TurnOver => "turn_over",
             Cue::Ready => "ready",
         }
     }
@@ -398,6 +407,9 @@ pub struct Coach {
     mlen: usize,
     mnext: usize,
     analysed: u32,
+    /// What to say instead of "ready" while an awaited MRZ is not read
+    /// ([`Coach::await_mrz`]).
+    mrz_wait: Option<Cue>,
 }
 
 impl Default for Coach {
@@ -418,11 +430,20 @@ impl Default for Coach {
             mlen: 0,
             mnext: 0,
             analysed: 0,
+            mrz_wait: None,
         }
     }
 }
 
 impl Coach {
+    /// While `Some(cue)`, a frame with nothing else to fix says `cue`
+    /// ([`Cue::ReadMrz`], [`Cue::TurnOver`]) instead of "ready", so the
+    /// shot waits for the MRZ; `None` once it is read (or on a side that
+    /// has none). Set before each [`Coach::update`].
+    pub fn await_mrz(&mut self, cue: Option<Cue>) {
+        self.mrz_wait = cue;
+    }
+
     /// Start again (a retake, a camera switch).
     pub fn reset(&mut self) {
         *self = Coach::default();
@@ -515,6 +536,9 @@ impl Coach {
         }
         if motion.is_some_and(|m| m > STEADY) {
             cues.insert(Cue::HoldStill);
+        }
+        if let (true, Some(wait)) = (cues.is_empty(), self.mrz_wait) {
+            cues.insert(wait);
         }
         let cue = cues.first();
 

@@ -213,9 +213,13 @@ async fn reread(state: &Arc<AppState>, id: &str) -> ApiResult<SessionRow> {
 }
 
 /// [`create_session`] off the async workers (an insert and its fsync).
-async fn create_off_workers(state: &Arc<AppState>, origin: String) -> ApiResult<serde_json::Value> {
+async fn create_off_workers(
+    state: &Arc<AppState>,
+    origin: String,
+    number: Option<String>,
+) -> ApiResult<serde_json::Value> {
     let st = state.clone();
-    tokio::task::spawn_blocking(move || create_session(&st, &origin))
+    tokio::task::spawn_blocking(move || create_session(&st, &origin, number))
         .await
         .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", "the session could not be stored"))?
 }
@@ -259,10 +263,33 @@ pub struct CreateRequest {
     /// The checkout's origin: required with the shared key; with a
     /// merchant's own secret it may be left out, and must be its origin.
     pub parent_origin: Option<String>,
+    /// The identity document number the shopper typed in the checkout
+    /// (optional): an MRZ read on the card with another number is refused
+    /// at upload. Given here, server to server, never in a URL.
+    pub document_number: Option<String>,
+}
+
+/// A document number as MRZs print them: 1 to 14 letters and digits,
+/// compared in capitals.
+fn document_number(n: Option<String>) -> ApiResult<Option<String>> {
+    let Some(n) = n else { return Ok(None) };
+    let n = n.trim().to_ascii_uppercase();
+    if n.is_empty() || n.len() > 14 || !n.bytes().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_document_number",
+            "document_number is 1 to 14 letters and digits",
+        ));
+    }
+    Ok(Some(n))
 }
 
 /// Create a session (merchant back office, server to server).
-pub fn create_session(state: &AppState, parent_origin: &str) -> ApiResult<serde_json::Value> {
+pub fn create_session(
+    state: &AppState,
+    parent_origin: &str,
+    document_number: Option<String>,
+) -> ApiResult<serde_json::Value> {
     let Some(merchant) = state.merchant_of_origin(parent_origin).cloned() else {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "origin_not_allowed", "parent origin not in the allowlist"));
     };
@@ -278,6 +305,7 @@ pub fn create_session(state: &AppState, parent_origin: &str) -> ApiResult<serde_
         parent_origin: parent_origin.into(),
         document_type: None,
         started: false,
+        document_number,
     };
     state.store.create(&row)?;
     tracing::info!(session = %id, "session created");
@@ -312,7 +340,8 @@ async fn create(
         }
         _ => return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "merchant key required")),
     };
-    let v = create_off_workers(&state, origin).await?;
+    let number = document_number(req.document_number)?;
+    let v = create_off_workers(&state, origin, number).await?;
     Ok((StatusCode::CREATED, no_store(v)).into_response())
 }
 
@@ -350,6 +379,9 @@ async fn put_part(
             Some(text.to_string())
         }
     };
+    if let Some(r) = &report {
+        check_mrz(&s, &part, r, state.now_ms())?;
+    }
     if body.len() < 4 || body[..3] != [0xFF, 0xD8, 0xFF] {
         return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_jpeg", "parts must be JPEG images"));
     }
@@ -388,6 +420,71 @@ async fn put_part(
         .map_err(refused)?;
     tracing::info!(session = %id, part = %part, bytes = body.len(), "part stored");
     Ok((StatusCode::CREATED, no_store(json!({"part": info, "stored": true}))).into_response())
+}
+
+/// The MRZ a part's report carries, re-checked with the capture's own
+/// reader: its lines pass every check digit and every date exists, its
+/// fields are what the lines say, its `expired` and `minor` reasons are what
+/// today's date says (a day's grace either way for the device's time zone),
+/// it comes with the side that carries its format, and its number is the
+/// one the shopper typed when the session was given one.
+fn check_mrz(s: &SessionRow, part: &str, report: &str, now_ms: i64) -> ApiResult<()> {
+    use idcapture_quality::mrz::{self, Date};
+    let bad = |m: &str| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_mrz", m);
+    let v: serde_json::Value = serde_json::from_str(report).map_err(|_| bad("report is not JSON"))?;
+    let Some(claim) = v.get("mrz").filter(|m| !m.is_null()) else { return Ok(()) };
+    if part == "selfie" {
+        return Err(bad("a selfie carries no MRZ"));
+    }
+    let lines: Vec<&str> = claim
+        .get("lines")
+        .and_then(|l| l.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+        .unwrap_or_default();
+    let today = Date::from_unix_days(now_ms.div_euclid(86_400_000));
+    let Some(m) = mrz::from_lines(&lines, today) else {
+        return Err(bad("the MRZ lines do not pass their check digits"));
+    };
+    // The side that carries each format: a passport page's TD3 or a 1995
+    // identity card's front, a card's back's TD1.
+    let fits = match m.format {
+        mrz::Format::Td3 | mrz::Format::FrCni1995 => part == "document_front",
+        mrz::Format::Td1 => part == "document_back",
+    };
+    if !fits {
+        return Err(bad("this MRZ format is not carried by this side"));
+    }
+    let read = serde_json::to_value(&m).map_err(|_| bad("unreadable MRZ"))?;
+    for (k, val) in read.as_object().into_iter().flatten() {
+        if claim.get(k) != Some(val) {
+            return Err(bad("the MRZ fields are not what its lines say"));
+        }
+    }
+    let claimed: Vec<&str> = v
+        .get("reasons")
+        .and_then(|r| r.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+        .unwrap_or_default();
+    let yesterday = Date::from_unix_days(now_ms.div_euclid(86_400_000) - 1);
+    let tomorrow = Date::from_unix_days(now_ms.div_euclid(86_400_000) + 1);
+    for reason in [idcapture_quality::Reason::Expired, idcapture_quality::Reason::Minor] {
+        let on = |d: Date| mrz::reasons(&m, d).contains(&reason);
+        let says = claimed.contains(&reason.as_str());
+        // Where yesterday, today and tomorrow agree, the report must too.
+        if on(yesterday) == on(tomorrow) && says != on(today) {
+            return Err(bad("the MRZ dates do not say what the report says"));
+        }
+    }
+    if let Some(expected) = &s.document_number {
+        if &m.document_number != expected {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "document_mismatch",
+                "the document number read is not the one given at checkout",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Decode the JPEG fully (within limits) to prove it is an image.
@@ -555,7 +652,7 @@ pub fn demo_router(state: Arc<AppState>, merchant: crate::Merchant) -> Router {
     let key = merchant.key.clone();
     let session = move |State(state): State<Arc<AppState>>| {
         let origin = origin.clone();
-        async move { Ok::<_, ApiError>(no_store(create_off_workers(&state, origin).await?)) }
+        async move { Ok::<_, ApiError>(no_store(create_off_workers(&state, origin, None).await?)) }
     };
     let config = move |State(state): State<Arc<AppState>>| {
         let key = key.clone();

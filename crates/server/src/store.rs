@@ -52,6 +52,10 @@ pub struct SessionRow {
     pub document_type: Option<String>,
     /// The shopper pressed start (a reload returns to the document choice).
     pub started: bool,
+    /// The document number the shopper typed in the checkout, given by the
+    /// merchant's backend at creation: an MRZ read with another number is
+    /// refused. Never returned by the session API.
+    pub document_number: Option<String>,
 }
 
 pub struct Store {
@@ -99,6 +103,7 @@ impl Store {
         let db = Connection::open(dir.join("sessions.sqlite3"))?;
         db.execute_batch(
             "PRAGMA journal_mode=WAL;
+             PRAGMA secure_delete=ON;
              CREATE TABLE IF NOT EXISTS sessions (
                 id TEXT PRIMARY KEY, token_hash BLOB NOT NULL, created_at INTEGER NOT NULL,
                 expires_at INTEGER NOT NULL, status TEXT NOT NULL, parent_origin TEXT NOT NULL,
@@ -126,6 +131,9 @@ impl Store {
             db.execute_batch("ALTER TABLE sessions ADD COLUMN closed_at INTEGER")?;
             db.execute("UPDATE sessions SET closed_at = ?1 WHERE status != 'open'", params![now])?;
         }
+        if !cols.iter().any(|c| c == "document_number") {
+            db.execute_batch("ALTER TABLE sessions ADD COLUMN document_number TEXT")?;
+        }
         if !cols.iter().any(|c| c == "purged") {
             db.execute_batch("ALTER TABLE sessions ADD COLUMN purged INTEGER NOT NULL DEFAULT 0")?;
         }
@@ -138,9 +146,19 @@ impl Store {
 
     pub fn create(&self, s: &SessionRow) -> Result<(), StoreError> {
         self.db().execute(
-            "INSERT INTO sessions (id, token_hash, created_at, expires_at, status, parent_origin, document_type)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![s.id, s.token_hash, s.created_at, s.expires_at, s.status, s.parent_origin, s.document_type],
+            "INSERT INTO sessions (id, token_hash, created_at, expires_at, status, parent_origin, document_type,
+                 document_number)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                s.id,
+                s.token_hash,
+                s.created_at,
+                s.expires_at,
+                s.status,
+                s.parent_origin,
+                s.document_type,
+                s.document_number
+            ],
         )?;
         Ok(())
     }
@@ -149,7 +167,8 @@ impl Store {
         Ok(self
             .db()
             .query_row(
-                "SELECT id, token_hash, created_at, expires_at, status, parent_origin, document_type, started
+                "SELECT id, token_hash, created_at, expires_at, status, parent_origin, document_type, started,
+                        document_number
                  FROM sessions WHERE id = ?1",
                 params![id],
                 |r| {
@@ -162,6 +181,7 @@ impl Store {
                         parent_origin: r.get(5)?,
                         document_type: r.get(6)?,
                         started: r.get::<_, i64>(7)? != 0,
+                        document_number: r.get(8)?,
                     })
                 },
             )
@@ -357,6 +377,12 @@ impl Store {
                 Err(e) => tracing::error!(session = %id, "images not deleted, retried at the next sweep: {}", e.0),
             }
         }
+        if done > 0 {
+            // The reports (an MRZ's fields among them) and the number typed
+            // at checkout are zeroed in the database (`secure_delete`); the
+            // write-ahead log's older copies of those pages go too.
+            let _ = self.db().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
         Ok(done)
     }
 
@@ -369,7 +395,8 @@ impl Store {
             _ => {}
         }
         tx.execute("DELETE FROM parts WHERE session_id = ?1", params![id])?;
-        tx.execute("UPDATE sessions SET purged = 1 WHERE id = ?1", params![id])?;
+        // The number typed at checkout goes with the images.
+        tx.execute("UPDATE sessions SET purged = 1, document_number = NULL WHERE id = ?1", params![id])?;
         Ok(())
     }
 }

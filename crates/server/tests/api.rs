@@ -251,7 +251,7 @@ fn state_survives_a_restart() {
     };
     let id = {
         let st = AppState::new(config.clone()).unwrap();
-        idcapture_server::api::create_session(&st, DEMO).unwrap()["id"].as_str().unwrap().to_string()
+        idcapture_server::api::create_session(&st, DEMO, None).unwrap()["id"].as_str().unwrap().to_string()
     };
     let st = AppState::new(config).unwrap();
     assert!(st.store.get(&id).unwrap().is_some());
@@ -551,4 +551,87 @@ fn the_back_office_fetches_parts_with_its_key_and_the_shopper_cannot() {
     let r = c.post(format!("{}/api/sessions/{id}/cancel", s.base)).bearer_auth(&token).send().unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(c.get(&url).header("x-merchant-key", KEY).send().unwrap().status(), StatusCode::NOT_FOUND);
+}
+
+/// A TD1 (titre de séjour) MRZ and its fields, as the capture reports it.
+fn mrz_report(lines: [&str; 3], reasons: &[&str]) -> String {
+    let today = idcapture_quality::mrz::Date::parse_iso("2026-11-30").unwrap();
+    let m = idcapture_quality::mrz::from_lines(&lines, today).unwrap();
+    let mut v = serde_json::to_value(&m).unwrap();
+    v["lines"] = json!(lines);
+    json!({"accept": reasons.is_empty(), "reasons": reasons, "guidance": [], "ms": 1.0, "unchecked": false, "mrz": v})
+        .to_string()
+}
+
+fn put_report(s: &Server, c: &Client, id: &str, token: &str, part: &str, report: &str) -> reqwest::blocking::Response {
+    // A new image each time (the same bytes again would be a retry).
+    static SEED: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(10);
+    let seed = SEED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    c.put(format!("{}/api/sessions/{id}/parts/{part}", s.base))
+        .bearer_auth(token)
+        .header("content-type", "image/jpeg")
+        .header("x-idcapture-report", report)
+        .body(jpeg(64, 48, seed))
+        .send()
+        .unwrap()
+}
+
+// Dates far enough from today that the verdicts hold without moving the
+// server's clock (the test clock exists only with the `demo` feature): the
+// valid card runs to 2031, its holder born in 1965; the expired one ended in
+// 2024.
+const VALID: [&str; 3] =
+    ["IRFRA0FVLSPE8K4<<<<<<<<<<<<<<<", "6506250F3107047FRA<<<<<<<<<<<6", "LEROY<<CAMILLE<PAUL<<<<<<<<<<<"];
+const EXPIRED: [&str; 3] =
+    ["IRFRAGFDM1M3HN4<<<<<<<<<<<<<<<", "8211251F2406019FRA<<<<<<<<<<<6", "DUBOIS<<CAMILLE<PAUL<<<<<<<<<<"];
+
+#[test]
+fn a_reports_mrz_is_checked_again_on_upload() {
+    let s = start();
+    let c = Client::new();
+    let (id, token) = create(&s, &c);
+    let code = |r: reqwest::blocking::Response| -> (u16, String) {
+        let st = r.status().as_u16();
+        (st, r.json::<Value>().map(|v| v["error"].as_str().unwrap_or("").to_string()).unwrap_or_default())
+    };
+    // A valid read, and an expired one that says so: stored.
+    assert_eq!(code(put_report(&s, &c, &id, &token, "document_back", &mrz_report(VALID, &[]))).0, 201);
+    assert_eq!(code(put_report(&s, &c, &id, &token, "document_back", &mrz_report(EXPIRED, &["expired"]))).0, 201);
+    // An expired document whose report hides it.
+    let hidden = mrz_report(EXPIRED, &[]);
+    assert_eq!(code(put_report(&s, &c, &id, &token, "document_back", &hidden)), (422, "bad_mrz".into()));
+    // A card's TD1 on the front (where a passport's TD3 or a 1995 card's
+    // zone would be).
+    assert_eq!(
+        code(put_report(&s, &c, &id, &token, "document_front", &mrz_report(VALID, &[]))),
+        (422, "bad_mrz".into())
+    );
+    // A check digit changed in the lines.
+    let mut lines = VALID.map(String::from);
+    lines[1].replace_range(6..7, "5");
+    let forged = mrz_report(VALID, &[]).replace(VALID[1], &lines[1]);
+    assert_eq!(code(put_report(&s, &c, &id, &token, "document_back", &forged)), (422, "bad_mrz".into()));
+    // A field that the lines do not say (the birth date made older).
+    let older = mrz_report(VALID, &[]).replace("1965-06-25", "1955-06-25");
+    assert_eq!(code(put_report(&s, &c, &id, &token, "document_back", &older)), (422, "bad_mrz".into()));
+    // An MRZ on a selfie.
+    assert_eq!(code(put_report(&s, &c, &id, &token, "selfie", &mrz_report(VALID, &[]))), (422, "bad_mrz".into()));
+}
+
+#[test]
+fn a_number_given_at_checkout_must_be_the_one_read() {
+    let s = start();
+    let c = Client::new();
+    let r = create_with(&s, &c, KEY, json!({"parent_origin": DEMO, "document_number": "0fvlspe8k"}));
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().unwrap();
+    let (id, token) = (v["id"].as_str().unwrap().to_string(), v["token"].as_str().unwrap().to_string());
+    assert!(!v.to_string().contains("0FVLSPE8K"), "the number is never handed back");
+    let r = put_report(&s, &c, &id, &token, "document_back", &mrz_report(EXPIRED, &["expired"]));
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(r.json::<Value>().unwrap()["error"], "document_mismatch");
+    assert_eq!(put_report(&s, &c, &id, &token, "document_back", &mrz_report(VALID, &[])).status().as_u16(), 201);
+    // A malformed number is refused at creation.
+    let r = create_with(&s, &c, KEY, json!({"parent_origin": DEMO, "document_number": "12 34"}));
+    assert_eq!(r.status().as_u16(), 400);
 }

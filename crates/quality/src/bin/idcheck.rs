@@ -1,11 +1,12 @@
 //! `idcheck`: judge image files as the capture page would judge camera frames.
 //!
-//! `idcheck --kind document|selfie [--file] FILE...` prints one JSON object
+//! `idcheck --kind document|selfie [--file] [--today YYYY-MM-DD] FILE...` prints one JSON object
 //! per line per file. By default only pixels count; `--file` adds container
 //! evidence (format, metadata, screen-sized dimensions) for the upload path.
 //! A file that cannot be read or decoded gives an `error` line, and the exit
 //! status is 1 if any file failed, 2 on bad usage.
 
+use idcapture_quality::mrz::{self, Date};
 use idcapture_quality::{analyze_document, FaceDetector, Frame, PixelFormat, Reason};
 use image::{ImageDecoder, ImageReader, Limits};
 use serde_json::{json, Value};
@@ -26,7 +27,7 @@ enum Kind {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: idcheck --kind document|selfie [--file] FILE...");
+    eprintln!("usage: idcheck --kind document|selfie [--file] [--today YYYY-MM-DD] FILE...");
     ExitCode::from(2)
 }
 
@@ -76,9 +77,16 @@ fn load_faces() -> FaceDetector {
     FaceDetector::from_bytes(FACE_MODEL).expect("the bundled face model parses")
 }
 
+/// Today in UTC, from the system clock.
+fn system_today() -> Date {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    Date::from_unix_days((secs / 86_400) as i64)
+}
+
 fn main() -> ExitCode {
     let mut kind = None;
     let mut with_file = false;
+    let mut today = None;
     let mut files = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -91,6 +99,13 @@ fn main() -> ExitCode {
                 }
             }
             "--file" => with_file = true,
+            "--today" => match args.next().as_deref().and_then(Date::parse_iso) {
+                Some(d) => today = Some(d),
+                None => {
+                    eprintln!("idcheck: --today takes a real date, YYYY-MM-DD");
+                    return usage();
+                }
+            },
             "-h" | "--help" => {
                 usage();
                 return ExitCode::SUCCESS;
@@ -100,6 +115,7 @@ fn main() -> ExitCode {
         }
     }
     let Some(kind) = kind else { return usage() };
+    let today = today.unwrap_or_else(system_today);
     if files.is_empty() {
         return usage();
     }
@@ -116,10 +132,20 @@ fn main() -> ExitCode {
                 let frame = Frame::new(w as usize, h as usize, PixelFormat::Rgb, img.as_raw())
                     .expect("decoded buffer matches its dimensions");
                 let start = Instant::now();
+                let mut mrz = Value::Null;
                 let (accept, mut reasons, scores, guidance) = match kind {
                     Kind::Document => {
                         let v = analyze_document(&frame);
-                        (v.accept, v.reasons, serde_json::to_value(&v.scores).unwrap_or(Value::Null), Vec::new())
+                        let mut reasons = v.reasons;
+                        let mut scores = serde_json::to_value(&v.scores).unwrap_or(Value::Null);
+                        let luma = idcapture_quality::frame::Planes::from_frame(&frame);
+                        let (read, trace) = mrz::read(&luma.y, luma.w, luma.h, today);
+                        scores["mrz"] = serde_json::to_value(&trace).unwrap_or(Value::Null);
+                        if let Some(r) = read {
+                            reasons.extend(mrz::reasons(&r.mrz, today));
+                            mrz = serde_json::to_value(&r.mrz).unwrap_or(Value::Null);
+                        }
+                        (reasons.is_empty(), reasons, scores, Vec::new())
                     }
                     Kind::Selfie => {
                         let v = idcapture_quality::analyze_selfie(&frame, faces.get_or_insert_with(load_faces));
@@ -147,6 +173,8 @@ fn main() -> ExitCode {
                 }
                 if kind == Kind::Selfie {
                     o["guidance"] = json!(guidance);
+                } else {
+                    o["mrz"] = mrz;
                 }
                 o
             }

@@ -1,0 +1,206 @@
+//! MRZs the reader has never seen: random valid lines (numbers, dates,
+//! names, all three formats) drawn from the shipped glyph table in each of
+//! its faces, at a camera's sizes, tilted, blurred and noisy, then read.
+//! A wrong read is never acceptable; most must read.
+
+use idcapture_quality::mrz::format::{check_digit, Format, SYMBOLS};
+use idcapture_quality::mrz::{self, Date};
+
+static GLYPHS: &[u8] = include_bytes!("../src/mrz/glyphs.bin");
+const TW: usize = 14;
+const TH: usize = 20;
+
+/// A deterministic generator (Numerical Recipes' LCG), so failures repeat.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u32 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) as u32
+    }
+    fn below(&mut self, n: u32) -> u32 {
+        self.next() % n
+    }
+    fn pick(&mut self, from: &[u8]) -> u8 {
+        from[self.below(from.len() as u32) as usize]
+    }
+    fn unit(&mut self) -> f32 {
+        self.next() as f32 / u32::MAX as f32 * 2.0
+    }
+}
+
+const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+fn date(r: &mut Rng, y0: i32, y1: i32) -> String {
+    let y = y0 + r.below((y1 - y0) as u32) as i32;
+    let m = 1 + r.below(12);
+    let d = 1 + r.below(28);
+    format!("{:02}{:02}{:02}", y % 100, m, d)
+}
+
+fn name(r: &mut Rng, len: usize) -> String {
+    let surname: String = (0..3 + r.below(6)).map(|_| r.pick(LETTERS) as char).collect();
+    let given: String = (0..3 + r.below(6)).map(|_| r.pick(LETTERS) as char).collect();
+    let mut s = format!("{surname}<<{given}");
+    s.truncate(len);
+    format!("{s:<<len$}")
+}
+
+fn cd(s: &str) -> char {
+    check_digit(s.as_bytes()) as char
+}
+
+/// Random valid lines of `format`.
+fn lines(r: &mut Rng, format: Format) -> Vec<String> {
+    match format {
+        Format::Td1 => {
+            let number: String = (0..9).map(|_| r.pick(ALNUM) as char).collect();
+            let (birth, expiry) = (date(r, 1940, 2010), date(r, 2015, 2036));
+            let l1 = format!("IDFRA{number}{}{}", cd(&number), "<".repeat(15));
+            let sex = if r.below(2) == 0 { 'M' } else { 'F' };
+            let head = format!("{birth}{}{sex}{expiry}{}FRA{}", cd(&birth), cd(&expiry), "<".repeat(11));
+            let composite = format!("{}{}{}{}", &l1[5..30], &head[0..7], &head[8..15], &head[18..29]);
+            vec![l1, format!("{head}{}", cd(&composite)), name(r, 30)]
+        }
+        Format::Td3 => {
+            let number: String = (0..9).map(|_| r.pick(ALNUM) as char).collect();
+            let (birth, expiry) = (date(r, 1940, 2010), date(r, 2015, 2036));
+            let sex = if r.below(2) == 0 { 'M' } else { 'F' };
+            let personal = "<".repeat(14);
+            let l2 = format!(
+                "{number}{}FRA{birth}{}{sex}{expiry}{}{personal}{}",
+                cd(&number),
+                cd(&birth),
+                cd(&expiry),
+                cd(&personal)
+            );
+            let composite = format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..43]);
+            vec![format!("P<FRA{}", name(r, 39)), format!("{l2}{}", cd(&composite))]
+        }
+        Format::FrCni1995 => {
+            let issued = format!("{:02}{:02}", 5 + r.below(16), 1 + r.below(12));
+            let number = format!("{issued}{:03}{:05}", r.below(1000), r.below(100_000));
+            let surname: String = (0..3 + r.below(8)).map(|_| r.pick(LETTERS) as char).collect();
+            let office = format!("{:03}{}{:02}", r.below(100), r.pick(b"ACS") as char, r.below(10));
+            let l1 = format!("IDFRA{surname:<<25}{office}");
+            let given: String = (0..3 + r.below(8)).map(|_| r.pick(LETTERS) as char).collect();
+            let birth = date(r, 1940, 1985);
+            let sex = if r.below(2) == 0 { 'M' } else { 'F' };
+            let head = format!("{number}{}{given:<<14}{birth}{}{sex}", cd(&number), cd(&birth));
+            let composite = format!("{l1}{head}");
+            vec![l1, format!("{head}{}", cd(&composite))]
+        }
+    }
+}
+
+/// The lines drawn in face `font` on a light card in a darker frame:
+/// pitch `pitch` px, capitals `pitch` high (OCR-B's proportions), a tilt
+/// of `tilt` px per px, then a box blur of radius `blur` and noise.
+fn draw(lines: &[String], font: usize, pitch: f32, tilt: f32, blur: usize, r: &mut Rng) -> (Vec<u8>, usize, usize) {
+    let n = lines[0].len() as f32;
+    let (w, h) =
+        ((n * pitch + 6.0 * pitch) as usize + 40, (lines.len() as f32 * 1.6 * pitch + 8.0 * pitch) as usize + 40);
+    let (bg, ink) = (205.0f32, 45.0f32);
+    let mut img = vec![bg; w * h];
+    let n_sym = 37;
+    let rel = &GLYPHS[9 + n_sym..9 + n_sym + 5 * n_sym];
+    let data = &GLYPHS[9 + n_sym + 5 * n_sym..];
+    let cap = pitch;
+    for (li, line) in lines.iter().enumerate() {
+        let baseline = 20.0 + 4.0 * pitch + li as f32 * 1.6 * cap + cap;
+        for (ci, c) in line.bytes().enumerate() {
+            let k = SYMBOLS.iter().position(|&s| s == c).unwrap();
+            let ink_h = rel[font * n_sym + k] as f32 / 100.0 * cap;
+            let box_h = ink_h * 1.15;
+            let box_w = box_h * TW as f32 / TH as f32;
+            let cx = 20.0 + 3.0 * pitch + (ci as f32 + 0.5) * pitch;
+            let cy = baseline - ink_h / 2.0;
+            let t = &data[(font * n_sym + k) * TW * TH..(font * n_sym + k + 1) * TW * TH];
+            let (x0, y0) = ((cx - box_w / 2.0).floor() as i32, (cy - box_h / 2.0).floor() as i32);
+            for yy in y0..(y0 + box_h.ceil() as i32 + 1) {
+                for xx in x0..(x0 + box_w.ceil() as i32 + 1) {
+                    let u = (xx as f32 + 0.5 - (cx - box_w / 2.0)) / box_w * TW as f32 - 0.5;
+                    let v = (yy as f32 + 0.5 - (cy - box_h / 2.0)) / box_h * TH as f32 - 0.5;
+                    if u < -0.5 || v < -0.5 || u > TW as f32 - 0.5 || v > TH as f32 - 0.5 {
+                        continue;
+                    }
+                    let (ui, vi) = (u.clamp(0.0, (TW - 1) as f32), v.clamp(0.0, (TH - 1) as f32));
+                    let (u0, v0) = (ui as usize, vi as usize);
+                    let (u1, v1) = ((u0 + 1).min(TW - 1), (v0 + 1).min(TH - 1));
+                    let (fu, fv) = (ui - u0 as f32, vi - v0 as f32);
+                    let p = |a: usize, b: usize| t[b * TW + a] as f32;
+                    let tv = p(u0, v0) * (1.0 - fu) * (1.0 - fv)
+                        + p(u1, v0) * fu * (1.0 - fv)
+                        + p(u0, v1) * (1.0 - fu) * fv
+                        + p(u1, v1) * fu * fv;
+                    let y = yy + (xx as f32 * tilt) as i32;
+                    if xx >= 0 && (xx as usize) < w && y >= 0 && (y as usize) < h {
+                        let o = &mut img[y as usize * w + xx as usize];
+                        *o = o.min(bg - (255.0 - tv) / 255.0 * (bg - ink));
+                    }
+                }
+            }
+        }
+    }
+    // Box blur (separable), then noise.
+    for _ in 0..blur {
+        let src = img.clone();
+        for y in 0..h {
+            for x in 1..w - 1 {
+                img[y * w + x] = (src[y * w + x - 1] + src[y * w + x] + src[y * w + x + 1]) / 3.0;
+            }
+        }
+        let src = img.clone();
+        for y in 1..h - 1 {
+            for x in 0..w {
+                img[y * w + x] = (src[(y - 1) * w + x] + src[y * w + x] + src[(y + 1) * w + x]) / 3.0;
+            }
+        }
+    }
+    let out = img.iter().map(|&v| (v + (r.unit() - 1.0) * 10.0).clamp(0.0, 255.0) as u8).collect();
+    (out, w, h)
+}
+
+#[test]
+fn unseen_mrzs_read_right_or_not_at_all() {
+    let today = Date::parse_iso("2026-11-30").unwrap();
+    let mut r = Rng(0x5eed);
+    let (mut n, mut read, mut wrong, mut unchecked_wrong) = (0, 0, Vec::new(), Vec::new());
+    for i in 0..300 {
+        let format = Format::ALL[i % 3];
+        let truth = lines(&mut r, format);
+        let font = r.below(5) as usize;
+        let pitch = 12.0 + r.below(14) as f32;
+        let tilt = (r.unit() - 1.0) * 0.04;
+        let blur = r.below(3) as usize;
+        let (img, w, h) = draw(&truth, font, pitch, tilt, blur, &mut r);
+        n += 1;
+        if let (Some(got), _) = mrz::read(&img, w, h, today) {
+            let want: Vec<&str> = truth.iter().map(|s| s.as_str()).collect();
+            let want = mrz::from_lines(&want, today).expect("valid lines");
+            let m = &got.mrz;
+            // What the check digits protect must be right, always: the
+            // number, the dates, the format.
+            if (m.format, &m.document_number, m.birth_date, m.expiry_date)
+                != (want.format, &want.document_number, want.birth_date, want.expiry_date)
+            {
+                wrong.push(format!("{format:?} font {font} pitch {pitch} blur {blur}: {:?} != {truth:?}", got.lines));
+            } else if *m != want {
+                // Names, sex, nationality: no check digit covers them (ICAO
+                // Doc 9303), only the classifier's lead. (A pair of unsure
+                // cells in the 1995 card's issuing office, unreported, may
+                // read either way: nothing reported depends on it.)
+                unchecked_wrong.push(format!("{format:?} font {font} pitch {pitch} blur {blur}: {:?}", got.lines));
+            } else {
+                read += 1;
+            }
+        }
+    }
+    println!("synthetic MRZs: {read}/{n} read, {} wrong, {} with a name misread", wrong.len(), unchecked_wrong.len());
+    assert!(wrong.is_empty(), "wrong reads: {wrong:#?}");
+    assert!(unchecked_wrong.len() * 100 <= n, "names misread: {unchecked_wrong:#?}");
+    // Measured 55-61 % over four seeds when written (blur up to two passes
+    // of a 3-px box on glyphs 12-25 px tall is harsh): a floor under it.
+    assert!(read * 2 >= n, "only {read} of {n} read");
+}
