@@ -55,6 +55,35 @@ fn main() {
             }
         }
         let ls = find::lines(&p.y, p.w, p.h);
+        // Each zone as decoded (shift 0, height cue on): its close cells.
+        for n in [2, 3] {
+            for zone in find::zones(&ls, n) {
+                let cap = zone.iter().map(|&i| ls[i].cap).sum::<f32>() / n as f32;
+                let seen: Vec<Vec<Option<ocr::Observed>>> = zone
+                    .iter()
+                    .map(|&i| {
+                        (0..ls[i].cells).map(|k| ocr::observe(&p.y, p.w, p.h, &ls[i].cell(k as f32, cap))).collect()
+                    })
+                    .collect();
+                let grid = mrz::zone_scores(
+                    &seen.iter().map(|r| r.iter().map(|o| o.as_ref()).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                );
+                println!("  zone {zone:?} with height cue:");
+                for (li, row) in grid.iter().enumerate() {
+                    for (k, s) in row.iter().enumerate() {
+                        let mut o: Vec<usize> = (0..37).collect();
+                        o.sort_by(|&a, &b| s[b].total_cmp(&s[a]));
+                        if s[o[0]] - s[o[1]] < 0.08 {
+                            print!("    [{li}:{k}] ");
+                            for &i in &o[..3] {
+                                print!("{}:{:.3} ", SYMBOLS[i] as char, s[i]);
+                            }
+                            println!();
+                        }
+                    }
+                }
+            }
+        }
         println!("  zones2 {:?} zones3 {:?}", find::zones(&ls, 2), find::zones(&ls, 3));
         let today = mrz::Date::parse_iso("2026-11-30").unwrap();
         let t0 = std::time::Instant::now();

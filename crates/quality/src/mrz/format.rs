@@ -14,12 +14,18 @@
 //! Decoding never guesses. Each cell's symbol is scored by the classifier;
 //! each field allows only its class (digits, letters, ...). Among all reads
 //! within a small loss of score of the cells' best symbols, those that pass
-//! *every* check digit are kept; the likeliest is the read only when the
-//! next one is clearly less likely ([`CLEAR_MARGIN`]). A check digit sums
+//! *every* check digit are kept; the likeliest is the read only when it
+//! says what the cells' best symbols say, within [`REPAIR_BUDGET`] of them
+//! (a tie in a cell that is checked but not reported, like the 1995 card's
+//! office code, settled by the checks: "only the alternatives that make
+//! every check pass", and no more), and the next one is clearly less likely
+//! ([`CLEAR_MARGIN`]). A check digit sums
 //! values mod 10, so some changes pass it: two symbols whose values differ by
 //! a multiple of 10 (`6`/`G`, `1`/`L`, `0`/`<`), or two errors that cancel.
 //! Such a read appears in the search as a second passing read, and a close
-//! one means no read.
+//! one means no read. A reported cell is never changed to pass a check: a
+//! confident misread that a check caught, and a tie elsewhere whose other
+//! symbol compensates it, would pass every check with a wrong number.
 
 use serde::Serialize;
 use std::ops::Range;
@@ -242,6 +248,10 @@ pub enum DecodeError {
 
 /// Least score of a cell's chosen symbol in a field a check covers.
 pub const MIN_SCORE: f32 = 0.45;
+/// Most loss of score (summed over unreported cells, against each cell's
+/// likeliest allowed symbol) of a read that passes every check: a tie the
+/// checks settle, never a misread they caught.
+pub const REPAIR_BUDGET: f32 = 0.03;
 /// How much less likely (total loss of score, summed over cells) than the
 /// read any other read that passes every check must be: closer, and which
 /// is right is a guess.
@@ -252,6 +262,8 @@ pub const UNCHECKED_MARGIN: f32 = 0.04;
 pub const ALNUM_MARGIN: f32 = 0.03;
 /// Most checked cells with a close runner-up: more is no read.
 const MAX_UNSURE: usize = 12;
+/// Most passing reads the search keeps; more is no read.
+const MAX_PASSING: usize = 32;
 /// Most assignments the rival search visits; past it, no read.
 const MAX_NODES: usize = 50_000;
 
@@ -282,6 +294,7 @@ pub fn decode(format: Format, scores: &[Vec<CellScores>]) -> Result<Vec<Vec<u8>>
     }
     let mut lines = vec![vec![b'<'; format.len()]; format.lines()];
     let mut best = vec![vec![0f32; format.len()]; format.lines()];
+    let mut lead = vec![vec![f32::INFINITY; format.len()]; format.lines()];
     for l in 0..format.lines() {
         for i in 0..format.len() {
             let a = allowed(l, i);
@@ -297,30 +310,30 @@ pub fn decode(format: Format, scores: &[Vec<CellScores>]) -> Result<Vec<Vec<u8>>
             // confident confusions of one pair (`B`/`8` twice) can cancel in
             // a check digit.
             let reported = !lay.unreported.iter().any(|(ul, r)| *ul == l && r.contains(&i));
-            let lead = if !covered[l][i] {
+            let need = if !covered[l][i] {
                 UNCHECKED_MARGIN
             } else if lay.classes[l][i] == Class::AlNum && reported {
                 ALNUM_MARGIN
             } else {
                 0.0
             };
-            if a.get(1).is_some_and(|&(_, s2)| s - s2 < lead) {
+            if a.get(1).is_some_and(|&(_, s2)| s - s2 < need) {
                 return Err(DecodeError::Unsure { line: l, col: i });
             }
             lines[l][i] = c;
             best[l][i] = s;
+            if let Some(&(_, s2)) = a.get(1) {
+                lead[l][i] = s - s2;
+            }
         }
     }
-    // The read is each cell's likeliest symbol, and it must pass every
-    // check as it stands: a failed check is never repaired (a repair can
-    // turn a misread the check caught into one it cannot see).
-    if !lay.checks.iter().all(|c| check_holds(c, &lines)) {
-        return Err(DecodeError::Checks);
-    }
-    // Every other read within ALT_BUDGET of it (each cell's loss: its best
-    // score minus the chosen symbol's) that passes every check too, and is
-    // nearly as likely, makes it a guess: two errors that cancel in a check
-    // digit, or a symbol it cannot tell from another (`6`/`G`, `0`/`<`).
+    // The reads that pass every check, within REPAIR_BUDGET + CLEAR_MARGIN
+    // of the cells' best symbols (each cell's loss: its best score minus
+    // the chosen symbol's): the likeliest is the read when it is within
+    // REPAIR_BUDGET, and no other says something else while nearly as
+    // likely (two errors that cancel in a check digit, or a symbol the
+    // checks cannot tell from another: `6`/`G`, `0`/`<`).
+    let bound = REPAIR_BUDGET + CLEAR_MARGIN;
     let mut cells: Vec<Unsure> = Vec::new();
     for l in 0..format.lines() {
         for i in 0..format.len() {
@@ -331,7 +344,7 @@ pub fn decode(format: Format, scores: &[Vec<CellScores>]) -> Result<Vec<Vec<u8>>
                 .into_iter()
                 .skip(1)
                 .map(|(c, s)| (c, best[l][i] - s))
-                .filter(|&(_, loss)| loss < CLEAR_MARGIN)
+                .filter(|&(_, loss)| loss < bound)
                 .collect();
             if !alts.is_empty() {
                 cells.push((l, i, alts));
@@ -342,62 +355,92 @@ pub fn decode(format: Format, scores: &[Vec<CellScores>]) -> Result<Vec<Vec<u8>>
     if cells.len() > MAX_UNSURE {
         return Err(DecodeError::Ambiguous);
     }
-    // Reported cells first: once none is left, a rival can only change
-    // unreported ones and is no rival (the search stops there).
+    struct Search<'a> {
+        cells: &'a [Unsure],
+        lay: &'a Layout,
+        bound: f32,
+        nodes: usize,
+        work: Vec<Vec<u8>>,
+        passing: Vec<(f32, Vec<Vec<u8>>)>,
+    }
+    impl Search<'_> {
+        /// Every assignment of `cells[k..]` under the bound that passes
+        /// every check, into `passing`; false once a budget is spent.
+        fn walk(&mut self, k: usize, loss: f32) -> bool {
+            self.nodes += 1;
+            if self.nodes > MAX_NODES || self.passing.len() > MAX_PASSING {
+                return false;
+            }
+            if k == self.cells.len() {
+                if self.lay.checks.iter().all(|c| check_holds(c, &self.work)) {
+                    self.passing.push((loss, self.work.clone()));
+                }
+                return true;
+            }
+            if !self.walk(k + 1, loss) {
+                return false;
+            }
+            let (l, i) = (self.cells[k].0, self.cells[k].1);
+            let keep = self.work[l][i];
+            for a in 0..self.cells[k].2.len() {
+                let (c, d) = self.cells[k].2[a];
+                if loss + d < self.bound {
+                    self.work[l][i] = c;
+                    let ok = self.walk(k + 1, loss + d);
+                    self.work[l][i] = keep;
+                    if !ok {
+                        return false;
+                    }
+                }
+            }
+            true
+        }
+    }
+    let mut search = Search { cells: &cells, lay: &lay, bound, nodes: 0, work: lines.clone(), passing: Vec::new() };
+    // Past a budget, assume the worst: rivals (no read).
+    if !search.walk(0, 0.0) {
+        return Err(DecodeError::Ambiguous);
+    }
+    let mut passing = search.passing;
+    passing.sort_by(|a, b| a.0.total_cmp(&b.0));
     let is_reported = |l: usize, i: usize| !lay.unreported.iter().any(|(ul, r)| *ul == l && r.contains(&i));
-    cells.sort_by_key(|(l, i, _)| !is_reported(*l, *i));
-    let reported_left: Vec<bool> =
-        (0..=cells.len()).map(|k| cells[k.min(cells.len())..].iter().any(|(l, i, _)| is_reported(*l, *i))).collect();
-    let mut nodes = 0usize;
-    let mut work = lines.clone();
-    /// Whether some assignment of `cells[k..]` (total loss under the
-    /// margin) that changes a reported cell passes every check. One that
-    /// changes only unreported cells (optional data, the issuing office)
-    /// says the same as the read.
-    #[allow(clippy::too_many_arguments)]
-    fn rival(
-        k: usize,
-        loss: f32,
-        changed: bool,
-        cells: &[Unsure],
-        reported_left: &[bool],
-        nodes: &mut usize,
-        work: &mut Vec<Vec<u8>>,
-        lay: &Layout,
-    ) -> bool {
-        *nodes += 1;
-        // Past the budget, assume the worst: a rival (no read).
-        if *nodes > MAX_NODES {
-            return true;
-        }
-        if !changed && !reported_left[k] {
-            return false;
-        }
-        if k == cells.len() {
-            return changed && lay.checks.iter().all(|c| check_holds(c, work));
-        }
-        if rival(k + 1, loss, changed, cells, reported_left, nodes, work, lay) {
-            return true;
-        }
-        let (l, i, alts) = &cells[k];
-        let keep = work[*l][*i];
-        let reported = !lay.unreported.iter().any(|(ul, r)| ul == l && r.contains(i));
-        for &(c, d) in alts {
-            if loss + d < CLEAR_MARGIN {
-                work[*l][*i] = c;
-                let found = rival(k + 1, loss + d, changed || reported, cells, reported_left, nodes, work, lay);
-                work[*l][*i] = keep;
-                if found {
-                    return true;
+    let differ = |a: &[Vec<u8>], b: &[Vec<u8>]| cells.iter().any(|&(l, i, _)| is_reported(l, i) && a[l][i] != b[l][i]);
+    // The read: the likeliest passing read that says what the cells' best
+    // symbols say (a tie settled in an unreported cell, the 1995 card's
+    // office code, optional data). A reported cell is never changed: a
+    // confident misread the check caught, and a tie elsewhere whose other
+    // symbol compensates it, would pass every check with a wrong number.
+    let Some((loss, read)) = passing.iter().find(|(_, p)| !differ(p, &lines)).cloned() else {
+        return Err(DecodeError::Checks);
+    };
+    if loss > REPAIR_BUDGET {
+        return Err(DecodeError::Checks);
+    }
+    if loss > 0.0 {
+        // A repaired check may cover reported cells no other check covers
+        // (the 1995 card's names, under its composite only): a misread
+        // there could be what the repair hides, so they must lead clearly.
+        let changed: Vec<(usize, usize)> =
+            cells.iter().filter(|&&(l, i, _)| read[l][i] != lines[l][i]).map(|&(l, i, _)| (l, i)).collect();
+        let in_check = |c: &Check, l: usize, i: usize| c.over.iter().any(|(cl, r)| *cl == l && r.contains(&i));
+        for c in lay.checks.iter().filter(|c| changed.iter().any(|&(l, i)| in_check(c, l, i))) {
+            for (l, r) in &c.over {
+                for i in r.clone() {
+                    let only_here = lay.checks.iter().filter(|o| in_check(o, *l, i)).count() == 1;
+                    if is_reported(*l, i) && only_here && lead[*l][i] < UNCHECKED_MARGIN {
+                        return Err(DecodeError::Unsure { line: *l, col: i });
+                    }
                 }
             }
         }
-        false
     }
-    if rival(0, 0.0, false, &cells, &reported_left, &mut nodes, &mut work, &lay) {
+    // Another passing read nearly as likely that says something else (a
+    // reported cell differs; optional data and the issuing office are not
+    // reported): which is right is a guess.
+    if passing.iter().any(|(d, other)| *d < loss + CLEAR_MARGIN && differ(other, &read)) {
         return Err(DecodeError::Ambiguous);
     }
-    Ok(lines)
+    Ok(read)
 }
 
 /// Whether text lines hold as `format` (shape, field classes, every check).
@@ -544,13 +587,25 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_check_is_never_repaired() {
-        // Expiry's 5 (col 26) misread as 6, the 5 a close second: the
-        // likeliest read fails its check, and that is no read (the next
-        // frame tries again).
+    fn a_tie_is_settled_by_the_checks_and_a_misread_is_never_repaired() {
+        // The 1995 card's office code (unreported, under the composite
+        // only): its 0 a hair behind an O, which the composite settles.
+        let mut s = clean(&FR95);
+        s[0][30][idx(b'O')] = 0.91;
+        assert_eq!(decode(Format::FrCni1995, &s).unwrap()[0], FR95[0].as_bytes());
+        // The same tie with a name cell, under that composite alone, close
+        // too: the repair could hide a misread there, so no read.
+        s[1][14][idx(b'O')] = 0.87;
+        assert_eq!(decode(Format::FrCni1995, &s), Err(DecodeError::Unsure { line: 1, col: 14 }));
+        // A reported cell is never changed, even a hair behind: expiry's 5
+        // (col 26) under a 6 is no read (the next frame tries again).
         let mut s = clean(&TD3);
-        s[1][26][idx(b'6')] = 0.92;
-        s[1][26][idx(b'5')] = 0.89;
+        s[1][26][idx(b'6')] = 0.91;
+        assert_eq!(decode(Format::Td3, &s), Err(DecodeError::Checks));
+        // The 6 confidently ahead: the likeliest read fails its check, and
+        // that is no read (the next frame tries again).
+        let mut s = clean(&TD3);
+        s[1][26][idx(b'6')] = 0.95;
         assert_eq!(decode(Format::Td3, &s), Err(DecodeError::Checks));
         // A confident misread the check caught, and elsewhere a close
         // second that would make every check pass again: a repair would
@@ -560,6 +615,11 @@ mod tests {
         s[1][a][idx(da)] = 0.95; // misread, confidently
         s[1][b][idx(db)] = 0.86; // the runner-up that would compensate
         assert_eq!(decode(Format::Td3, &s), Err(DecodeError::Checks));
+        // The same with the compensating second a hair behind, a change
+        // the budget would allow: a reported cell is never changed, so no
+        // read either (here the number's cell is also too close to call).
+        s[1][b][idx(db)] = 0.89;
+        assert!(decode(Format::Td3, &s).is_err());
     }
 
     #[test]

@@ -3,12 +3,13 @@
 //! the lines say once every check digit holds ([`format`]), and what that
 //! means today ([`dates`]).
 //!
-//! A read is all or nothing: each cell's likeliest symbol, as read, passes
-//! every check digit of the format (a failed check is never repaired), every
-//! date exists, no other read nearly as likely passes the checks too, and
-//! every reported cell that no check covers (names, sex, nationality) and
-//! every letter-or-digit cell of a number leads its runner-up clearly
-//! ([`format::decode`]). What is not read is `None`, never a guess; the live
+//! A read is all or nothing: each reported cell's likeliest symbol, as read,
+//! passes every check digit of the format (a failed check is repaired only
+//! by a tie in a cell that is not reported, such as the 1995 card's office
+//! code), every date exists, no other read nearly as likely passes the
+//! checks too, and every reported cell that no check covers (names, sex,
+//! nationality) and every letter-or-digit cell of a number leads its
+//! runner-up clearly ([`format::decode`]). What is not read is `None`, never a guess; the live
 //! loop further waits for the same read on several frames ([`live::Gate`]),
 //! and a still's read must be that one when there is one.
 
@@ -239,21 +240,25 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
             }
             for c in 0..combos {
                 let mut rem = c;
-                let mut seen: Vec<Vec<Option<ocr::Observed>>> = Vec::with_capacity(zone.len());
+                let mut at: Vec<i32> = Vec::with_capacity(zone.len());
                 for (li, &i) in zone.iter().enumerate() {
                     let s = shifts[li][rem % shifts[li].len()];
                     rem /= shifts[li].len();
+                    at.push(s);
                     let line = &found[i];
-                    let row: Vec<Option<ocr::Observed>> = (0..n)
-                        .map(|j| {
-                            cache[li]
-                                .entry(j + s)
-                                .or_insert_with(|| ocr::observe(y, w, h, &line.cell((j + s) as f32, cap)))
-                                .clone()
-                        })
-                        .collect();
-                    seen.push(row);
+                    for j in 0..n {
+                        cache[li]
+                            .entry(j + s)
+                            .or_insert_with(|| ocr::observe(y, w, h, &line.cell((j + s) as f32, cap)));
+                    }
                 }
+                // Borrowed from the cache, so that each cell's correlations
+                // are computed once whatever the alignments tried.
+                let seen: Vec<Vec<Option<&ocr::Observed>>> = at
+                    .iter()
+                    .enumerate()
+                    .map(|(li, &s)| (0..n).map(|j| cache[li].get(&(j + s)).and_then(|o| o.as_ref())).collect())
+                    .collect();
                 let grid = zone_scores(&seen);
                 match format::decode(f, &grid) {
                     Ok(lines) => {
@@ -287,10 +292,19 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
 /// The zone's scores with the height cue: the capitals' ink height is the
 /// median over cells whose likeliest symbol (by shape alone, clearly) is a
 /// flat capital ([`ocr::is_flat_capital`]), when there are four or more.
-fn zone_scores(seen: &[Vec<Option<ocr::Observed>>]) -> Vec<Vec<format::CellScores>> {
+pub fn zone_scores(seen: &[Vec<Option<&ocr::Observed>>]) -> Vec<Vec<format::CellScores>> {
+    // The blur level the zone's cells fit best, all together (one cell in
+    // three tells it as well as all, at a third of the cost).
+    let mut fit = [0f32; ocr::LEVELS];
+    for o in seen.iter().flatten().flatten().step_by(3).copied() {
+        for (a, f) in fit.iter_mut().zip(ocr::fit(o)) {
+            *a += f;
+        }
+    }
+    let level = (0..ocr::LEVELS).max_by(|&a, &b| fit[a].total_cmp(&fit[b])).unwrap_or(0);
     let mut caps: Vec<f32> = Vec::new();
-    for o in seen.iter().flatten().flatten() {
-        let s = ocr::scores(Some(o), None);
+    for o in seen.iter().flatten().flatten().copied() {
+        let s = ocr::scores(Some(o), None, level);
         let k = (0..37).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap_or(0);
         if ocr::is_flat_capital(format::SYMBOLS[k]) && s[k] >= 0.7 {
             caps.push(o.ink_h);
@@ -298,7 +312,7 @@ fn zone_scores(seen: &[Vec<Option<ocr::Observed>>]) -> Vec<Vec<format::CellScore
     }
     caps.sort_by(f32::total_cmp);
     let cap = (caps.len() >= 4).then(|| caps[caps.len() / 2]);
-    seen.iter().map(|row| row.iter().map(|o| ocr::scores(o.as_ref(), cap)).collect()).collect()
+    seen.iter().map(|row| row.iter().map(|o| ocr::scores(*o, cap, level)).collect()).collect()
 }
 
 fn mean_score(grid: &[Vec<format::CellScores>], lines: &[Vec<u8>]) -> f32 {

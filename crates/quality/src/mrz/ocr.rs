@@ -11,8 +11,9 @@
 //! normalised cross-correlation (J. P. Lewis, "Fast normalized
 //! cross-correlation", Vision Interface 1995) with templates framed the same
 //! way. A closed alphabet of fixed glyphs needs no trained model: the table
-//! is 5 faces x 37 symbols x 14 x 20 bytes (52 KB, ~25 KB gzipped), rendered
-//! by `tools/make-mrz-glyphs.py`.
+//! is 5 faces x 37 symbols x 14 x 20 bytes at 16 grey levels (52 KB, 15 KB
+//! gzipped), rendered by `tools/make-mrz-glyphs.py`, and blurred at load to
+//! the levels of [`BLURS`], the one a zone fits best chosen for the zone.
 
 use super::format::{CellScores, SYMBOLS};
 use std::sync::OnceLock;
@@ -31,12 +32,25 @@ const GW: usize = 24;
 const GH: usize = 40;
 /// Weight of the height mismatch (in capital heights) against correlation.
 const HEIGHT_WEIGHT: f32 = 1.0;
+/// Gaussian blurs (sigma, template pixels) the templates are also kept at.
+/// A soft print or a defocused camera spreads every stroke alike; matched
+/// against templates spread as much, the shapes that set `E` from `C` or `S`
+/// from `8` keep their weight instead of drowning in the blur's loss of
+/// correlation (matched filtering: the template should look like the
+/// signal as it arrives). The level is chosen per zone, as the one its cells
+/// fit best, not per cell, so no cell can pick the blur that suits a wrong
+/// symbol.
+pub const BLURS: [f32; 4] = [0.0, 0.7, 1.2, 1.8];
+pub const LEVELS: usize = BLURS.len();
 
 static GLYPHS: &[u8] = include_bytes!("glyphs.bin");
 
 struct Templates {
-    /// Zero-mean, unit-norm templates, font-major: `[font * 37 + symbol]`.
+    /// Zero-mean, unit-norm templates, blur-major then font-major:
+    /// `[(level * fonts + font) * 37 + symbol]`.
     t: Vec<[f32; TN]>,
+    /// Templates per blur level.
+    per_level: usize,
     /// Each template's ink height over its face's `H`.
     rel_h: Vec<f32>,
 }
@@ -69,19 +83,51 @@ fn templates() -> &'static Templates {
         let rel_h: Vec<f32> = g[9 + n..9 + n + fonts * n].iter().map(|&v| v as f32 / 100.0).collect();
         let data = &g[9 + n + fonts * n..];
         assert_eq!(data.len(), fonts * n * TN, "glyphs.bin: size");
-        let t = data
-            .chunks_exact(TN)
-            .map(|c| {
+        let mut t = Vec::with_capacity(LEVELS * fonts * n);
+        for &sigma in &BLURS {
+            for c in data.chunks_exact(TN) {
                 let mut a = [0f32; TN];
                 for (o, &v) in a.iter_mut().zip(c) {
                     *o = v as f32;
                 }
+                let mut a = blur(&a, sigma);
                 normalise(&mut a);
-                a
-            })
-            .collect();
-        Templates { t, rel_h }
+                t.push(a);
+            }
+        }
+        Templates { t, per_level: fonts * n, rel_h }
     })
+}
+
+/// A template blurred by a Gaussian of `sigma` pixels (separable; the
+/// background, white, continues past the edges).
+fn blur(a: &[f32; TN], sigma: f32) -> [f32; TN] {
+    if sigma <= 0.0 {
+        return *a;
+    }
+    let r = (sigma * 3.0).ceil() as i32;
+    let k: Vec<f32> = (-r..=r).map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp()).collect();
+    let sum: f32 = k.iter().sum();
+    let at = |v: &[f32; TN], x: i32, y: i32| -> f32 {
+        if x < 0 || y < 0 || x >= TW as i32 || y >= TH as i32 {
+            255.0
+        } else {
+            v[y as usize * TW + x as usize]
+        }
+    };
+    let mut h = [0f32; TN];
+    for y in 0..TH as i32 {
+        for x in 0..TW as i32 {
+            h[y as usize * TW + x as usize] = (-r..=r).zip(&k).map(|(d, w)| w * at(a, x + d, y)).sum::<f32>() / sum;
+        }
+    }
+    let mut out = [0f32; TN];
+    for y in 0..TH as i32 {
+        for x in 0..TW as i32 {
+            out[y as usize * TW + x as usize] = (-r..=r).zip(&k).map(|(d, w)| w * at(&h, x, y + d)).sum::<f32>() / sum;
+        }
+    }
+    out
 }
 
 /// A cell's place in the image: its centre, the unit vector along the line
@@ -205,35 +251,51 @@ pub fn framed(y: &[u8], w: usize, h: usize, c: &Cell) -> Option<(Cell, f32)> {
     Some((f, ink_h))
 }
 
-/// What the classifier saw in a cell: each template's correlation with
-/// the framed ink (face-major, as the templates), and the ink's height.
+/// What the classifier saw in a cell: its framed ink, normalised, and the
+/// ink's height; its correlation with each template at a blur level is
+/// computed when that level is first asked for (a zone is scored at one).
 #[derive(Clone, Debug)]
 pub struct Observed {
-    pub ncc: Vec<f32>,
+    sample: Box<[f32; TN]>,
     pub ink_h: f32,
+    ncc: [std::cell::OnceCell<Vec<f32>>; LEVELS],
+}
+
+impl Observed {
+    /// Each template's correlation at blur `level` (face-major, as the
+    /// templates).
+    fn ncc(&self, level: usize) -> &[f32] {
+        self.ncc[level].get_or_init(|| {
+            let t = templates();
+            let n = t.per_level;
+            t.t[level * n..(level + 1) * n]
+                .iter()
+                .map(|tp| tp.iter().zip(self.sample.iter()).map(|(a, b)| a * b).sum())
+                .collect()
+        })
+    }
 }
 
 /// Observe a cell (`None` for a cell without ink).
 pub fn observe(y: &[u8], w: usize, h: usize, c: &Cell) -> Option<Observed> {
-    let t = templates();
     let (f, ink_h) = framed(y, w, h, c)?;
     let mut s = [0f32; TN];
     sample_grid(y, w, h, &f, TW, TH, &mut s);
     if !normalise(&mut s) {
         return None;
     }
-    let ncc = t.t.iter().map(|tp| tp.iter().zip(s.iter()).map(|(a, b)| a * b).sum()).collect();
-    Some(Observed { ncc, ink_h })
+    Some(Observed { sample: Box::new(s), ink_h, ncc: Default::default() })
 }
 
-/// The symbols' scores for an observed cell: for each symbol, its best face's
-/// correlation less the mismatch between the cell's ink height over the
-/// line's capitals (`cap`, when known) and the glyph's.
-pub fn scores(o: Option<&Observed>, cap: Option<f32>) -> CellScores {
+/// The symbols' scores for an observed cell against the templates at blur
+/// `level`: for each symbol, its best face's correlation less the mismatch
+/// between the cell's ink height over the line's capitals (`cap`, when
+/// known) and the glyph's.
+pub fn scores(o: Option<&Observed>, cap: Option<f32>, level: usize) -> CellScores {
     let t = templates();
     let mut best = [-1f32; 37];
     let Some(o) = o else { return best };
-    for (i, &r) in o.ncc.iter().enumerate() {
+    for (i, &r) in o.ncc(level).iter().enumerate() {
         let penalty = cap.map_or(0.0, |cap| HEIGHT_WEIGHT * (o.ink_h / cap - t.rel_h[i]).abs());
         let b = &mut best[i % 37];
         *b = b.max(r - penalty);
@@ -241,10 +303,20 @@ pub fn scores(o: Option<&Observed>, cap: Option<f32>) -> CellScores {
     best
 }
 
-/// Scores of every symbol for a cell, without the height cue (all -1 for a
-/// cell without ink).
+/// How well a cell fits each blur level: its best correlation there.
+pub fn fit(o: &Observed) -> [f32; LEVELS] {
+    std::array::from_fn(|l| o.ncc(l).iter().copied().fold(-1.0, f32::max))
+}
+
+/// Scores of every symbol for a cell, without the height cue, at the blur
+/// level it fits best (all -1 for a cell without ink).
 pub fn classify(y: &[u8], w: usize, h: usize, c: &Cell) -> CellScores {
-    scores(observe(y, w, h, c).as_ref(), None)
+    let o = observe(y, w, h, c);
+    let level = o.as_ref().map_or(0, |o| {
+        let f = fit(o);
+        (0..LEVELS).max_by(|&a, &b| f[a].total_cmp(&f[b])).unwrap_or(0)
+    });
+    scores(o.as_ref(), None, level)
 }
 
 /// Capitals whose ink is exactly the capital height in every face (no
@@ -283,7 +355,7 @@ mod tests {
     #[test]
     fn templates_read_themselves() {
         let t = templates();
-        let fonts = t.t.len() / 37;
+        let fonts = t.per_level / 37;
         let raw = &GLYPHS[9 + 37 + fonts * 37..];
         let mut bad = Vec::new();
         for f in 0..fonts {
