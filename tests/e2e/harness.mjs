@@ -63,15 +63,16 @@ export function clip(fixture, fps = 15, shake = 1.5) {
  * sent SIGTERM as that file ended): a start that fails on a port in use is
  * tried again for a few seconds. `stop()` resolves once the process exited.
  * `captureAddr`: where the capture origin listens (engines.test.mjs puts
- * its proxy on the capture port and the server behind it). */
-export async function startServer({ captureAddr = `127.0.0.1:${CAPTURE_PORT}` } = {}) {
+ * its proxy on the capture port and the server behind it); `app`: the built
+ * app it serves (cache.test.mjs switches builds under it). */
+export async function startServer({ captureAddr = `127.0.0.1:${CAPTURE_PORT}`, app = join(ROOT, "dist") } = {}) {
   const data = mkdtempSync(join(tmpdir(), "idcapture-e2e-"));
   for (let attempt = 0; attempt < 30; attempt++) {
     const proc = spawn(join(ROOT, "target/release/idcapture-server"), [], {
       env: {
         ...process.env,
         IDCAPTURE_DATA: data,
-        IDCAPTURE_APP: join(ROOT, "dist"),
+        IDCAPTURE_APP: app,
         IDCAPTURE_CAPTURE_ADDR: captureAddr,
         IDCAPTURE_DEMO_ADDR: `127.0.0.1:${DEMO_PORT}`,
         IDCAPTURE_CAPTURE_ORIGIN: CAPTURE,

@@ -65,9 +65,12 @@ fn main() {
                         (0..ls[i].cells).map(|k| ocr::observe(&p.y, p.w, p.h, &ls[i].cell(k as f32, cap))).collect()
                     })
                     .collect();
-                let grid = mrz::zone_scores(
-                    &seen.iter().map(|r| r.iter().map(|o| o.as_ref()).collect::<Vec<_>>()).collect::<Vec<_>>(),
-                );
+                let grid = {
+                    let seen: Vec<Vec<Option<&ocr::Observed>>> =
+                        seen.iter().map(|r| r.iter().map(|o| o.as_ref()).collect()).collect();
+                    let all: Vec<&ocr::Observed> = seen.iter().flatten().flatten().copied().collect();
+                    mrz::zone_scores(&seen, mrz::zone_level(&all))
+                };
                 println!("  zone {zone:?} with height cue:");
                 for (li, row) in grid.iter().enumerate() {
                     for (k, s) in row.iter().enumerate() {

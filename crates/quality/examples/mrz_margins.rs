@@ -68,9 +68,12 @@ fn main() {
                 }
                 seen.push(bl.unwrap().1);
             }
-            let grid = mrz::zone_scores(
-                &seen.iter().map(|r| r.iter().map(|o| o.as_ref()).collect::<Vec<_>>()).collect::<Vec<_>>(),
-            );
+            let grid = {
+                let seen: Vec<Vec<Option<&ocr::Observed>>> =
+                    seen.iter().map(|r| r.iter().map(|o| o.as_ref()).collect()).collect();
+                let all: Vec<&ocr::Observed> = seen.iter().flatten().flatten().copied().collect();
+                mrz::zone_scores(&seen, mrz::zone_level(&all))
+            };
             let bad: usize = grid
                 .iter()
                 .zip(&truth)

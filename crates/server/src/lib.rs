@@ -209,13 +209,60 @@ fn security_headers(router: Router, csp: String, permissions: String) -> Router 
 pub fn capture_router(state: Arc<AppState>) -> Router {
     let app_dir = state.config.app_dir.clone();
     let csp = capture_csp("'none'");
+    // The built app: its precompressed copies (tools/hash-assets.mjs) by
+    // content negotiation, and a cache policy by name.
+    let app = Router::new()
+        .fallback_service(
+            ServeDir::new(app_dir).append_index_html_on_directories(true).precompressed_br().precompressed_gzip(),
+        )
+        .layer(axum::middleware::from_fn(cache_policy));
     let router = api::router(state.clone())
         .merge(api::merchant_pages(state))
-        .fallback_service(ServeDir::new(app_dir).append_index_html_on_directories(true))
-        // The wasm and the model shrink to ~40% and ~93% gzipped; the
-        // JPEG parts are already compressed and go up, not down.
+        .fallback_service(app)
+        // The API's JSON, compressed per response (a response already
+        // encoded, a precompressed asset, passes through); the JPEG parts
+        // are already compressed and go up, not down.
         .layer(tower_http::compression::CompressionLayer::new());
     security_headers(router, csp, "camera=(self), microphone=(), geolocation=(), payment=()".into())
+}
+
+/// Whether a path names a content-hashed asset, `name-<16 hex>.ext` or
+/// `name-<16 hex>_bg.wasm`, as `tools/hash-assets.mjs` names them: its
+/// bytes never change under that name.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let Some((_, tail)) = file.rsplit_once('-') else { return false };
+    let (hash, rest) = tail.split_at(tail.len().min(16));
+    hash.len() == 16
+        && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && (rest.starts_with('.') || rest.starts_with("_bg."))
+        && rest.len() > 1
+}
+
+/// How long a browser keeps what the app's directory serves. A hashed
+/// asset is cached for a year without revalidation (`immutable`): a new
+/// build is new names. The page (`index.html`) is never stored, so a
+/// browser always meets the names of the build being served, whatever the
+/// files' dates; the rest (`embed.js`, which merchants load by its fixed
+/// name, the face model) is revalidated on every use. The encoding varies
+/// with `Accept-Encoding` (precompressed copies).
+async fn cache_policy(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    let ok = res.status().is_success() || res.status() == axum::http::StatusCode::NOT_MODIFIED;
+    let policy = if ok && is_hashed_asset(&path) {
+        "public, max-age=31536000, immutable"
+    } else if path.ends_with('/') || path.ends_with(".html") {
+        "no-store"
+    } else {
+        "no-cache"
+    };
+    let h = res.headers_mut();
+    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static(policy));
+    if !h.contains_key(header::VARY) {
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    res
 }
 
 /// A demo merchant's origin: the checkout page and its session endpoint,

@@ -371,6 +371,68 @@ fn the_app_is_served_gzipped_with_its_headers() {
     assert!(r.headers()["permissions-policy"].to_str().unwrap().contains("camera=(self)"));
 }
 
+#[test]
+fn hashed_assets_are_immutable_precompressed_and_the_page_is_never_stored() {
+    let s = start();
+    let dist = &s.state.config.app_dir;
+    std::fs::create_dir_all(dist).unwrap();
+    let wasm = "idcapture-0123456789abcdef_bg.wasm";
+    std::fs::write(dist.join(wasm), b"\0asm plain").unwrap();
+    std::fs::write(dist.join(format!("{wasm}.br")), b"brotli bytes").unwrap();
+    std::fs::write(dist.join(format!("{wasm}.gz")), b"gzip bytes").unwrap();
+    std::fs::write(dist.join("index.html"), "<!DOCTYPE html><title>x</title>").unwrap();
+    std::fs::write(dist.join("embed.js"), "// embed").unwrap();
+    let c = Client::builder().gzip(false).build().unwrap();
+    let get = |path: &str, enc: &str| c.get(format!("{}{path}", s.base)).header("accept-encoding", enc).send().unwrap();
+    // The copy the browser can decode, as is, cached for a year.
+    let br = get(&format!("/{wasm}"), "gzip, br");
+    assert_eq!(br.status(), StatusCode::OK);
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert!(br.headers()["vary"].to_str().unwrap().to_ascii_lowercase().contains("accept-encoding"));
+    assert_eq!(br.bytes().unwrap().as_ref(), b"brotli bytes");
+    let gz = get(&format!("/{wasm}"), "gzip");
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(gz.bytes().unwrap().as_ref(), b"gzip bytes");
+    let plain = get(&format!("/{wasm}"), "identity");
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().unwrap().as_ref(), b"\0asm plain");
+    // A hashed name that is not there is not cached at all.
+    let missing = get("/idcapture-fedcba9876543210_bg.wasm", "br");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_ne!(missing.headers()["cache-control"], "public, max-age=31536000, immutable");
+    // The page is never stored; embed.js (a fixed name) is revalidated.
+    for path in ["/", "/index.html"] {
+        assert_eq!(get(path, "br").headers()["cache-control"], "no-store", "{path}");
+    }
+    assert_eq!(get("/embed.js", "br").headers()["cache-control"], "no-cache");
+    // The API keeps its own policy.
+    let api = get("/api/sessions/0123456789abcdef0123456789abcdef", "br");
+    assert_eq!(api.headers()["cache-control"], "no-store");
+}
+
+#[test]
+fn hashed_asset_names() {
+    use idcapture_server::is_hashed_asset;
+    for p in ["/idcapture-0123456789abcdef_bg.wasm", "/idcapture-0123456789abcdef.js", "/app-fedcba9876543210.css"] {
+        assert!(is_hashed_asset(p), "{p}");
+    }
+    for p in [
+        "/",
+        "/index.html",
+        "/embed.js",
+        "/boot.js",
+        "/idcapture_bg.wasm",
+        "/models/seeta_fd_frontal_v1.0.bin",
+        "/app-0123456789ABCDEF.css",
+        "/app-0123456789abcde.css",
+        "/app-0123456789abcdef",
+        "/app-0123456789abcdef.",
+    ] {
+        assert!(!is_hashed_asset(p), "{p}");
+    }
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))

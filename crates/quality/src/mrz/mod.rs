@@ -238,6 +238,26 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
             if combos > 64 {
                 continue;
             }
+            // The zone's blur level, once, from every third cell of each
+            // line's first alignment (a level per alignment would correlate
+            // every cell at every level).
+            for (li, &i) in zone.iter().enumerate() {
+                let s = shifts[li][0];
+                for j in (0..n).step_by(3) {
+                    cache[li]
+                        .entry(j + s)
+                        .or_insert_with(|| ocr::observe(y, w, h, &found[i].cell((j + s) as f32, cap)));
+                }
+            }
+            let sample: Vec<&ocr::Observed> = cache
+                .iter()
+                .zip(&shifts)
+                .flat_map(|(c, sh)| {
+                    let s0 = sh[0];
+                    (0..n).step_by(3).filter_map(move |j| c.get(&(j + s0))?.as_ref())
+                })
+                .collect();
+            let level = zone_level(&sample);
             for c in 0..combos {
                 let mut rem = c;
                 let mut at: Vec<i32> = Vec::with_capacity(zone.len());
@@ -259,7 +279,7 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
                     .enumerate()
                     .map(|(li, &s)| (0..n).map(|j| cache[li].get(&(j + s)).and_then(|o| o.as_ref())).collect())
                     .collect();
-                let grid = zone_scores(&seen);
+                let grid = zone_scores(&seen, level);
                 match format::decode(f, &grid) {
                     Ok(lines) => {
                         if let Some(mrz) = fields(f, &lines, today) {
@@ -289,19 +309,21 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
     (read, trace)
 }
 
-/// The zone's scores with the height cue: the capitals' ink height is the
-/// median over cells whose likeliest symbol (by shape alone, clearly) is a
-/// flat capital ([`ocr::is_flat_capital`]), when there are four or more.
-pub fn zone_scores(seen: &[Vec<Option<&ocr::Observed>>]) -> Vec<Vec<format::CellScores>> {
-    // The blur level the zone's cells fit best, all together (one cell in
-    // three tells it as well as all, at a third of the cost).
+/// The blur level ([`ocr::BLURS`]) a zone's cells fit best, all together.
+pub fn zone_level(cells: &[&ocr::Observed]) -> usize {
     let mut fit = [0f32; ocr::LEVELS];
-    for o in seen.iter().flatten().flatten().step_by(3).copied() {
+    for o in cells {
         for (a, f) in fit.iter_mut().zip(ocr::fit(o)) {
             *a += f;
         }
     }
-    let level = (0..ocr::LEVELS).max_by(|&a, &b| fit[a].total_cmp(&fit[b])).unwrap_or(0);
+    (0..ocr::LEVELS).max_by(|&a, &b| fit[a].total_cmp(&fit[b])).unwrap_or(0)
+}
+
+/// The zone's scores at blur `level` ([`zone_level`]) with the height cue: the capitals' ink height is the
+/// median over cells whose likeliest symbol (by shape alone, clearly) is a
+/// flat capital ([`ocr::is_flat_capital`]), when there are four or more.
+pub fn zone_scores(seen: &[Vec<Option<&ocr::Observed>>], level: usize) -> Vec<Vec<format::CellScores>> {
     let mut caps: Vec<f32> = Vec::new();
     for o in seen.iter().flatten().flatten().copied() {
         let s = ocr::scores(Some(o), None, level);
