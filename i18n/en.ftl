@@ -119,6 +119,7 @@ guide-blur = Blurry: hold the device still
 guide-ready = Perfect, hold still…
 guide-taking = Taking the photo…
 guide-unavailable = Automatic guidance is not available: frame your face in the oval and take the photo.
+guide-unavailable-document = Automatic guidance is not available: fit the whole document in the frame, without glare, and take the photo.
 
 # The machine-readable zone (MRZ): what it says of the document
 reason-expired = This document has expired: please use a valid document.

@@ -119,6 +119,7 @@ guide-blur = Imagen borrosa: mantenga el dispositivo quieto
 guide-ready = Perfecto, no se mueva…
 guide-taking = Tomando la foto…
 guide-unavailable = La guía automática no está disponible: encuadre su cara en el óvalo y tome la foto.
+guide-unavailable-document = La guía automática no está disponible: encuadre todo el documento, sin reflejos, y tome la foto.
 
 # The machine-readable zone (MRZ): what it says of the document
 reason-expired = Este documento ha caducado: utilice un documento en vigor.

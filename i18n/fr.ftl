@@ -119,6 +119,7 @@ guide-blur = Image floue : tenez l'appareil immobile
 guide-ready = Parfait, ne bougez pas…
 guide-taking = Photo en cours…
 guide-unavailable = Le guidage automatique n'est pas disponible : cadrez votre visage dans l'ovale et prenez la photo.
+guide-unavailable-document = Le guidage automatique n'est pas disponible : cadrez tout le document, sans reflet, et prenez la photo.
 
 # The machine-readable zone (MRZ): what it says of the document
 reason-expired = Ce document a expiré : utilisez un document en cours de validité.

@@ -119,6 +119,7 @@ guide-blur = Immagine sfocata: tenga fermo il dispositivo
 guide-ready = Perfetto, non si muova…
 guide-taking = Scatto in corso…
 guide-unavailable = La guida automatica non è disponibile: inquadri il viso nell'ovale e scatti la foto.
+guide-unavailable-document = La guida automatica non è disponibile: inquadri tutto il documento, senza riflessi, e scatti la foto.
 
 # The machine-readable zone (MRZ): what it says of the document
 reason-expired = Questo documento è scaduto: usi un documento in corso di validità.

@@ -119,6 +119,7 @@ guide-blur = Imagem desfocada: mantenha o dispositivo imóvel
 guide-ready = Perfeito, não se mexa…
 guide-taking = A tirar a fotografia…
 guide-unavailable = A orientação automática não está disponível: enquadre o rosto no oval e tire a fotografia.
+guide-unavailable-document = A orientação automática não está disponível: enquadre todo o documento, sem reflexos, e tire a fotografia.
 
 # The machine-readable zone (MRZ): what it says of the document
 reason-expired = Este documento caducou: utilize um documento válido.

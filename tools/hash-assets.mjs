@@ -61,6 +61,35 @@ const glue = hashOne(
   ".js",
   text((s) => s.replace(new RegExp(`idcapture${H}_bg\\.wasm`, "g"), wasm.name)),
 );
+// The analysis worker: its module, its glue (wasm-bindgen `no-modules`)
+// and its boot script, which the page finds in a <meta> of index.html.
+const awasm = hashOne("idcapture-analysis", "_bg.wasm");
+const aglue = hashOne(
+  "idcapture-analysis",
+  ".js",
+  text((s) => s.replace(new RegExp(`idcapture-analysis${H}_bg\\.wasm`, "g"), awasm.name)),
+);
+// Its SIMD build (tools/post-build.sh), chosen by analysis.js.
+const swasm = hashOne("idcapture-analysis-simd", "_bg.wasm");
+const sglue = hashOne(
+  "idcapture-analysis-simd",
+  ".js",
+  text((s) => s.replace(new RegExp(`idcapture-analysis-simd${H}_bg\\.wasm`, "g"), swasm.name)),
+);
+const aboot = hashOne(
+  "analysis",
+  ".js",
+  text((s) =>
+    s
+      .replace(new RegExp(`/idcapture-analysis${H}\\.js`, "g"), `/${aglue.name}`)
+      .replace(new RegExp(`/idcapture-analysis${H}_bg\\.wasm`, "g"), `/${awasm.name}`)
+      .replace(new RegExp(`/idcapture-analysis-simd${H}\\.js`, "g"), `/${sglue.name}`)
+      .replace(new RegExp(`/idcapture-analysis-simd${H}_bg\\.wasm`, "g"), `/${swasm.name}`),
+  ),
+);
+for (const f of [aglue, awasm, sglue, swasm]) {
+  if (!aboot.bytes.includes(`"/${f.name}"`)) throw new Error(`analysis.js does not name ${f.name}`);
+}
 const css = hashOne("app", ".css");
 const boot = hashOne(
   "boot",
@@ -80,15 +109,22 @@ const indexPath = join(dir, "index.html");
 let html = readFileSync(indexPath, "utf8")
   .replace(/^\s*<link (?:rel="modulepreload"|rel="preload")[^>]*>\n/gm, "")
   .replace(/^\s*<link data-trunk [^>]*>\n/gm, "")
-  .replace(new RegExp(`/app${H}\\.css`, "g"), `/${css.name}`)
+  .replace(/^\s*<meta name="idcapture-analysis"[^>]*>\n/gm, "")
+  // The stylesheet's link: its name and its integrity (Trunk's, or a
+  // previous run's, would not match a changed file).
+  .replace(
+    /<link rel="stylesheet" href="\/app[^"]*"[^>]*>/,
+    () => `<link rel="stylesheet" href="/${css.name}" integrity="${sri(css.bytes)}" />`,
+  )
   .replace(/<script type="module" src="\/boot[^"]*"[^>]*><\/script>/, () => {
     return (
-      `<link rel="modulepreload" href="/${glue.name}" />\n` +
+      `<meta name="idcapture-analysis" content="/${aboot.name}" />\n` +
+      `    <link rel="modulepreload" href="/${glue.name}" />\n` +
       `    <link rel="preload" href="/${wasm.name}" as="fetch" type="application/wasm" crossorigin />\n` +
       `    <script type="module" src="/${boot.name}" integrity="${sri(boot.bytes)}"></script>`
     );
   });
-if (!html.includes(`src="/${boot.name}"`) || !html.includes(`/${css.name}`)) {
+if (!html.includes(`src="/${boot.name}"`) || !html.includes(`/${css.name}`) || !html.includes(`"/${aboot.name}"`)) {
   throw new Error("index.html does not load boot.js and the stylesheet");
 }
 writeFileSync(indexPath, html);
@@ -122,4 +158,4 @@ function walk(d) {
   }
 }
 walk(dir);
-console.log(`hash-assets: ${wasm.name} ${glue.name} ${css.name} ${boot.name}`);
+console.log(`hash-assets: ${wasm.name} ${glue.name} ${css.name} ${boot.name} ${awasm.name} ${aglue.name} ${swasm.name} ${sglue.name} ${aboot.name}`);

@@ -131,16 +131,14 @@ pub(crate) fn reading_canvas(w: u32, h: u32) -> Option<(HtmlCanvasElement, Canva
     Some((canvas, ctx))
 }
 
-/// Copies video frames into reused RGBA buffers.
+/// Copies video frames out of the video as RGBA (`ImageData`'s array,
+/// never copied into the page's WebAssembly memory: its buffer is handed
+/// to the analysis worker as it is).
 pub struct Grabber {
     frame: Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
     patch: Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
-    /// The reduced frame's RGBA pixels and size.
-    pub pixels: Vec<u8>,
-    pub size: (u32, u32),
-    /// The patch's RGBA pixels (`patch_side` square), when taken.
-    pub patch_pixels: Vec<u8>,
-    pub patch_side: u32,
+    size: (u32, u32),
+    patch_side: u32,
 }
 
 impl Drop for Grabber {
@@ -149,65 +147,52 @@ impl Drop for Grabber {
         for (c, _) in [self.frame.take(), self.patch.take()].into_iter().flatten() {
             c.set_width(0);
         }
-        self.pixels.iter_mut().for_each(|p| *p = 0);
-        self.patch_pixels.iter_mut().for_each(|p| *p = 0);
     }
 }
 
-fn copy_pixels(ctx: &CanvasRenderingContext2d, w: u32, h: u32, out: &mut Vec<u8>) -> bool {
-    let Ok(img) = ctx.get_image_data(0.0, 0.0, w as f64, h as f64) else { return false };
-    // `ImageData.data` as the JS array, copied straight into our buffer
-    // (web-sys's `data()` would allocate a fresh Vec per frame).
-    let Ok(data) = Reflect::get(&img, &JsValue::from_str("data")) else { return false };
-    let data: Uint8ClampedArray = data.unchecked_into();
-    out.resize((w * h * 4) as usize, 0);
-    if data.length() as usize != out.len() {
-        return false;
-    }
-    data.copy_to(out);
-    true
+/// The canvas's pixels: a fresh `ImageData`'s array, its length checked.
+fn image_data(ctx: &CanvasRenderingContext2d, w: u32, h: u32) -> Option<Uint8ClampedArray> {
+    let img = ctx.get_image_data(0.0, 0.0, w as f64, h as f64).ok()?;
+    // `ImageData.data` as the JS array (web-sys's `data()` would copy it
+    // into a Vec).
+    let data: Uint8ClampedArray = Reflect::get(&img, &JsValue::from_str("data")).ok()?.unchecked_into();
+    (data.length() == w * h * 4).then_some(data)
 }
 
 impl Grabber {
     pub fn new(patch_side: u32) -> Grabber {
-        Grabber { frame: None, patch: None, pixels: Vec::new(), size: (0, 0), patch_pixels: Vec::new(), patch_side }
+        Grabber { frame: None, patch: None, size: (0, 0), patch_side }
     }
 
-    /// Copy the current frame reduced to `size`. False when the video has no
+    /// The current frame reduced to `size`. `None` when the video has no
     /// frame yet or the canvas cannot be read.
-    pub fn grab(&mut self, video: &HtmlVideoElement, size: (u32, u32)) -> bool {
+    pub fn grab(&mut self, video: &HtmlVideoElement, size: (u32, u32)) -> Option<Uint8ClampedArray> {
         let (w, h) = size;
         if w == 0 || h == 0 || video.ready_state() < 2 {
-            return false;
+            return None;
         }
         if self.size != size || self.frame.is_none() {
             self.frame = reading_canvas(w, h);
             self.size = size;
         }
-        let Some((_, ctx)) = &self.frame else { return false };
-        if ctx.draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, w as f64, h as f64).is_err() {
-            return false;
-        }
-        copy_pixels(ctx, w, h, &mut self.pixels)
+        let (_, ctx) = self.frame.as_ref()?;
+        ctx.draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, w as f64, h as f64).ok()?;
+        image_data(ctx, w, h)
     }
 
-    /// Copy the `patch_side` square of the video at its own resolution whose
+    /// The `patch_side` square of the video at its own resolution whose
     /// top-left corner is `(sx, sy)` in video pixels.
-    pub fn grab_patch(&mut self, video: &HtmlVideoElement, sx: u32, sy: u32) -> bool {
+    pub fn grab_patch(&mut self, video: &HtmlVideoElement, sx: u32, sy: u32) -> Option<Uint8ClampedArray> {
         let n = self.patch_side;
         if self.patch.is_none() {
             self.patch = reading_canvas(n, n);
         }
-        let Some((_, ctx)) = &self.patch else { return false };
+        let (_, ctx) = self.patch.as_ref()?;
         let (s, d) = (n as f64, n as f64);
-        if ctx
-            .draw_image_with_html_video_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
-                video, sx as f64, sy as f64, s, s, 0.0, 0.0, d, d,
-            )
-            .is_err()
-        {
-            return false;
-        }
-        copy_pixels(ctx, n, n, &mut self.patch_pixels)
+        ctx.draw_image_with_html_video_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+            video, sx as f64, sy as f64, s, s, 0.0, 0.0, d, d,
+        )
+        .ok()?;
+        image_data(ctx, n, n)
     }
 }

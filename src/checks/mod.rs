@@ -6,35 +6,9 @@ mod live;
 #[cfg(target_arch = "wasm32")]
 pub use live::{LiveEvents, LiveLoop};
 #[cfg(target_arch = "wasm32")]
-mod web;
+mod worker;
 #[cfg(target_arch = "wasm32")]
-pub use web::{check_still, face_detector, prefetch_face_model, today, FACE_MODEL_URL};
-
-/// SHA-256 of the face model the app ships (`static/models/`), checked
-/// before the file is parsed: the parser trusts the counts in the file and
-/// cannot be stopped on wasm once it panics, so a file that is not this one
-/// (truncated by a proxy, replaced on the server) is never handed to it.
-/// A native test recomputes it from the shipped file.
-pub const FACE_MODEL_SHA256: &str = "c4619d066ed35e84d9a8e842860b0dff567aba0cbb139881075538761db3ff5d";
-
-/// Lowercase hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Why the face model is not available; the selfie is then checked by the
-/// backend alone and the shopper takes it with the shutter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ModelError {
-    /// No answer, or an HTTP error.
-    Fetch,
-    /// No answer within the model's timeout.
-    Timeout,
-    /// Not the file the app pins (see [`FACE_MODEL_SHA256`]).
-    Integrity,
-    /// The pinned file, yet not parsed (cannot happen short of a bug).
-    Malformed,
-}
+pub use worker::{check_still, prefetch_face_model, release, today, warm, warm_at_idle};
 
 use crate::flow::{DocumentType, Part, Refusal};
 use crate::i18n::Key;
@@ -245,16 +219,6 @@ pub fn messages(reasons: &[Reason]) -> Vec<Key> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    #[cfg(not(target_arch = "wasm32"))]
-    fn the_pinned_model_digest_is_the_shipped_file() {
-        use sha2::Digest;
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/static/models/seeta_fd_frontal_v1.0.bin");
-        let bytes = std::fs::read(path).unwrap();
-        assert_eq!(hex(&sha2::Sha256::digest(&bytes)), FACE_MODEL_SHA256);
-        assert_eq!(hex(&[0, 0xab, 0x0f]), "00ab0f");
-    }
 
     fn read(lines: [&str; 3]) -> Read {
         let today = idcapture_quality::mrz::Date::parse_iso("2026-11-30").unwrap();

@@ -135,6 +135,7 @@ pub enum Key {
     GuideReady,
     GuideTaking,
     GuideUnavailable,
+    GuideUnavailableDocument,
 }
 
 impl Key {
@@ -262,6 +263,7 @@ impl Key {
         Key::GuideReady,
         Key::GuideTaking,
         Key::GuideUnavailable,
+        Key::GuideUnavailableDocument,
     ];
 
     /// The message id in the `.ftl` files.
@@ -390,6 +392,7 @@ impl Key {
             GuideReady => "guide-ready",
             GuideTaking => "guide-taking",
             GuideUnavailable => "guide-unavailable",
+            GuideUnavailableDocument => "guide-unavailable-document",
         }
     }
 }

@@ -72,9 +72,18 @@ pub fn app() -> Html {
             if *fin {
                 // Dropping the stills revokes their object URLs.
                 review.set(None);
+                // The analysis worker, and every frame it held, goes too.
+                crate::checks::release();
             }
         });
     }
+    // The first screen is up: start the analysis worker when the page is
+    // next idle, so it is compiled before the shopper presses Start.
+    use_effect_with(ready.is_some(), |up| {
+        if *up {
+            crate::checks::warm_at_idle();
+        }
+    });
     use_host_bridge(ready.clone(), journey.clone());
     use_follow_handoff(ready.clone(), journey.clone(), uploads.known.clone());
 

@@ -340,7 +340,9 @@ pub fn capture(p: &CaptureProps) -> Html {
                 if *busy {
                     <p class="guidance" data-cue="taking" aria-hidden="true">{ t(Key::GuideTaking) }</p>
                 } else if *unavailable {
-                    <p class="guidance" data-cue="unavailable" role="status">{ t(Key::GuideUnavailable) }</p>
+                    <p class="guidance" data-cue="unavailable" role="status">
+                        { t(if p.part.is_selfie() { Key::GuideUnavailable } else { Key::GuideUnavailableDocument }) }
+                    </p>
                 } else if let (true, Some(cue)) = (live, *cue) {
                     <p class={classes!("guidance", good.then_some("good"))} data-cue={cue.as_str()} aria-hidden="true">
                         { t(cue_key_on(cue, p.document)) }

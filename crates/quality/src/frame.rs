@@ -105,6 +105,20 @@ pub struct Planes {
     pub y: Vec<u8>,
 }
 
+impl Planes {
+    /// Zero every plane (volatile writes: not optimised away), so camera
+    /// pixels do not outlive their use in memory that stays allocated.
+    pub fn wipe(&mut self) {
+        for p in [&mut self.r, &mut self.g, &mut self.b, &mut self.y] {
+            for b in p.iter_mut() {
+                // SAFETY: `b` is a valid, aligned, exclusive reference.
+                unsafe { std::ptr::write_volatile(b, 0) };
+            }
+        }
+        std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 #[inline]
 pub(crate) fn luma(r: u8, g: u8, b: u8) -> u8 {
     ((77 * r as u32 + 150 * g as u32 + 29 * b as u32 + 128) >> 8) as u8

@@ -20,6 +20,7 @@ pub mod region;
 pub mod screen;
 pub mod screenshot;
 pub mod selfie;
+pub mod wire;
 
 pub use document::{analyze_document, analyze_document_with, DocumentScores, DocumentVerdict, Thresholds};
 pub use frame::{Frame, FrameError, PixelFormat};
@@ -29,7 +30,7 @@ use serde::Serialize;
 
 /// Why a frame is refused. The serialised names are the contract shared with
 /// the app, the backend and `idcheck` (see DESIGN.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     Blur,

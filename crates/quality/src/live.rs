@@ -169,7 +169,7 @@ impl Cue {
 }
 
 /// A set of cues (a bit per cue: no allocation per frame).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Cues(u32);
 
 impl Cues {
@@ -190,7 +190,7 @@ impl Cues {
 
 /// Where the subject is, in units of the frame's long side (so frames of
 /// different sizes compare).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Anchor {
     pub x: f32,
     pub y: f32,
@@ -203,7 +203,7 @@ pub struct Anchor {
 }
 
 /// What one live frame showed.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Look {
     pub cues: Cues,
     pub anchor: Option<Anchor>,
@@ -290,6 +290,13 @@ pub struct LiveDocument {
 }
 
 impl LiveDocument {
+    /// Zero the frames kept between looks (the screen is over).
+    pub fn wipe(&mut self) {
+        for p in [&mut self.planes, &mut self.small, &mut self.patch] {
+            p.wipe();
+        }
+    }
+
     /// Judge one reduced frame (longer side about [`LIVE_SIDE`]) and, when
     /// given, a `PATCH x PATCH` RGBA or luma patch at capture resolution.
     pub fn look(&mut self, frame: &Frame<'_>, patch: Option<&Frame<'_>>) -> (Look, DocumentVerdict) {
@@ -352,6 +359,12 @@ pub struct LiveSelfie {
 }
 
 impl LiveSelfie {
+    /// Zero the frames kept between looks (the screen is over).
+    pub fn wipe(&mut self) {
+        self.planes.wipe();
+        self.small.wipe();
+    }
+
     /// Judge one reduced frame: faces and cards looked for at
     /// [`LIVE_FACE_SIDE`], sharpness measured on the frame itself.
     pub fn look(&mut self, frame: &Frame<'_>, detector: &mut FaceDetector) -> (Look, SelfieVerdict) {

@@ -624,7 +624,9 @@ pub fn merchant_pages(state: Arc<AppState>) -> Router {
                 [
                     (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
                     (header::CONTENT_SECURITY_POLICY, csp),
-                    (header::CACHE_CONTROL, "no-cache".to_string()),
+                    // Never stored: a page kept from an earlier build would
+                    // name that build's assets (see lib.rs, cache_policy).
+                    (header::CACHE_CONTROL, "no-store".to_string()),
                 ],
                 html,
             )

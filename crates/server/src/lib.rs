@@ -232,9 +232,9 @@ pub fn capture_router(state: Arc<AppState>) -> Router {
 pub fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let Some((_, tail)) = file.rsplit_once('-') else { return false };
-    let (hash, rest) = tail.split_at(tail.len().min(16));
-    hash.len() == 16
-        && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    // (`get`, not slicing: a name may hold multi-byte characters.)
+    let (Some(hash), Some(rest)) = (tail.get(..16), tail.get(16..)) else { return false };
+    hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         && (rest.starts_with('.') || rest.starts_with("_bg."))
         && rest.len() > 1
 }

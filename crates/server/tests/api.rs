@@ -279,6 +279,7 @@ fn each_merchant_frames_its_own_path_only() {
         let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
         assert!(csp.ends_with(&format!("frame-ancestors {origin}")), "{key}: {csp}");
         assert!(!csp.contains("unsafe-inline"));
+        assert_eq!(r.headers()["cache-control"], "no-store", "{key}");
         assert_eq!(r.text().unwrap(), "<!DOCTYPE html><title>app</title>");
         let v: Value = c.get(format!("{}/api/merchants/{key}", s.base)).send().unwrap().json().unwrap();
         assert_eq!(v["origin"], origin);
@@ -428,6 +429,8 @@ fn hashed_asset_names() {
         "/app-0123456789abcde.css",
         "/app-0123456789abcdef",
         "/app-0123456789abcdef.",
+        "/app-0123456789abcdeé.css",
+        "/app-é",
     ] {
         assert!(!is_hashed_asset(p), "{p}");
     }

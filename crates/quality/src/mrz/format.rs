@@ -53,7 +53,7 @@ pub fn check_digit(field: &[u8]) -> u8 {
 }
 
 /// The layouts read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// ICAO TD1, 3 x 30: the identity card since 2021, the titre de séjour.
@@ -381,11 +381,14 @@ pub fn decode(format: Format, scores: &[Vec<CellScores>]) -> Result<Vec<Vec<u8>>
         /// every check, into `passing`; false once a budget is spent.
         fn walk(&mut self, k: usize, loss: f32) -> bool {
             self.nodes += 1;
-            if self.nodes > MAX_NODES || self.passing.len() >= MAX_PASSING {
+            if self.nodes > MAX_NODES {
                 return false;
             }
             if k == self.cells.len() {
                 if self.lay.checks.iter().all(|c| check_holds(c, &self.work)) {
+                    if self.passing.len() == MAX_PASSING {
+                        return false;
+                    }
                     self.passing.push((loss, self.work.clone()));
                 }
                 return true;
@@ -639,6 +642,30 @@ mod tests {
         s[1][a][idx(da)] = 0.95;
         s[1][b][idx(db)] = 0.89;
         assert_eq!(decode(Format::Td3, &s), Err(DecodeError::Checks));
+    }
+
+    #[test]
+    fn an_exact_tie_repaired_still_guards_what_only_its_check_covers() {
+        // The office code's S (col 33) tied with a 5 that sorts first and
+        // fails the composite: repaired at no loss, and the names under
+        // that composite alone must then lead clearly.
+        let mut s = clean(&FR95);
+        s[0][33][idx(b'5')] = 0.9;
+        assert_eq!(decode(Format::FrCni1995, &s).unwrap()[0], FR95[0].as_bytes());
+        s[1][14][idx(b'O')] = 0.87;
+        assert_eq!(decode(Format::FrCni1995, &s), Err(DecodeError::Unsure { line: 1, col: 14 }));
+    }
+
+    #[test]
+    fn a_repair_guards_the_composite_digit() {
+        // TD3's personal number (unreported): its Z (col 28) a hair behind
+        // a 2 that fails its check. Repaired; but the composite's own digit
+        // (col 43, under no other check) must then lead clearly.
+        let mut s = clean(&TD3);
+        s[1][28][idx(b'2')] = 0.91;
+        assert_eq!(decode(Format::Td3, &s).unwrap()[1], TD3[1].as_bytes());
+        s[1][43][idx(b'8')] = 0.88;
+        assert_eq!(decode(Format::Td3, &s), Err(DecodeError::Unsure { line: 1, col: 43 }));
     }
 
     #[test]

@@ -239,10 +239,12 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
                 continue;
             }
             // The zone's blur level, once, from every third cell of each
-            // line's first alignment (a level per alignment would correlate
-            // every cell at every level).
+            // line's most central alignment (a level per alignment would
+            // correlate every cell at every level).
+            let central: Vec<i32> =
+                shifts.iter().map(|sh| sh.iter().copied().min_by_key(|s| s.abs()).unwrap_or(0)).collect();
             for (li, &i) in zone.iter().enumerate() {
-                let s = shifts[li][0];
+                let s = central[li];
                 for j in (0..n).step_by(3) {
                     cache[li]
                         .entry(j + s)
@@ -251,11 +253,8 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
             }
             let sample: Vec<&ocr::Observed> = cache
                 .iter()
-                .zip(&shifts)
-                .flat_map(|(c, sh)| {
-                    let s0 = sh[0];
-                    (0..n).step_by(3).filter_map(move |j| c.get(&(j + s0))?.as_ref())
-                })
+                .zip(&central)
+                .flat_map(|(c, &s0)| (0..n).step_by(3).filter_map(move |j| c.get(&(j + s0))?.as_ref()))
                 .collect();
             let level = zone_level(&sample);
             for c in 0..combos {
