@@ -123,14 +123,8 @@ pub fn all_black(rgba: &[u8]) -> bool {
 }
 
 /// Overwrite a buffer that held an image with zeros, in writes the compiler
-/// may not drop as dead (it would, for a plain fill before a free).
-pub fn wipe(buf: &mut [u8]) {
-    for b in buf.iter_mut() {
-        // SAFETY: `b` is a valid, aligned, exclusive reference.
-        unsafe { std::ptr::write_volatile(b, 0) };
-    }
-    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
-}
+/// may not drop as dead (the quality core's, shared with the worker).
+pub use idcapture_quality::frame::wipe;
 
 #[cfg(test)]
 mod wipe_tests {

@@ -7,6 +7,7 @@
 //! the browser glue; everything it decides is decided here and tested
 //! natively.
 
+use idcapture_quality::frame::wipe;
 use idcapture_quality::live::{LiveDocument, LiveSelfie, PATCH};
 use idcapture_quality::mrz::{self, Date};
 use idcapture_quality::wire::{rgba_fits, FromWorker, ToWorker};
@@ -123,7 +124,7 @@ impl Analyser {
                     }
                     _ => (false, None),
                 };
-                let score = read.as_ref().map_or(0.0, |r| if r.score.is_finite() { r.score } else { 0.0 });
+                let score = finite_score(read.as_ref());
                 Some(FromWorker::MrzRead { id, zone, lines: read.map(|r| r.lines), score, ms: clock() - start })
             }
             ToWorker::Still { id, selfie, w, h, formats, today } => {
@@ -165,7 +166,7 @@ impl Analyser {
                     checked: true,
                     reasons: v.reasons,
                     guidance: vec![],
-                    mrz_score: read.as_ref().map_or(0.0, |r| if r.score.is_finite() { r.score } else { 0.0 }),
+                    mrz_score: finite_score(read.as_ref()),
                     mrz_lines: read.map(|r| r.lines),
                     ms: clock() - start,
                 })
@@ -180,17 +181,12 @@ fn finite(l: &idcapture_quality::live::Look) -> bool {
     a && l.next_patch.is_none_or(|(x, y)| x.is_finite() && y.is_finite())
 }
 
+/// A read's score for the wire (0 for none, or one JSON could not carry).
+fn finite_score(read: Option<&mrz::Read>) -> f32 {
+    read.map(|r| r.score).filter(|s| s.is_finite()).unwrap_or(0.0)
+}
+
 /// `w` x `h` RGBA over `px`, if the buffer is exactly that size.
 fn frame_of(w: u32, h: u32, px: Option<&[u8]>) -> Option<Frame<'_>> {
     px.filter(|p| rgba_fits(w, h, p.len())).and_then(|p| Frame::new(w as usize, h as usize, PixelFormat::Rgba, p).ok())
-}
-
-/// Zero a buffer that held camera pixels before its memory is reused or
-/// freed (volatile writes: not optimised away).
-pub fn wipe(buf: &mut [u8]) {
-    for b in buf.iter_mut() {
-        // SAFETY: `b` is a valid, aligned, exclusive reference.
-        unsafe { std::ptr::write_volatile(b, 0) };
-    }
-    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
 }

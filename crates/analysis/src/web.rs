@@ -9,7 +9,8 @@
 //! Received pixels are copied into reused buffers, the transferred ones
 //! zeroed at once, and the copies wiped after each answer.
 
-use idcapture_analysis::{hex, model_from, wipe, Analyser, ModelError, FACE_MODEL_URL};
+use idcapture_analysis::{hex, model_from, Analyser, ModelError, FACE_MODEL_URL};
+use idcapture_quality::frame::wipe;
 use idcapture_quality::wire::{FromWorker, ToWorker};
 use idcapture_quality::FaceDetector;
 use js_sys::{ArrayBuffer, Reflect, Uint8Array};

@@ -110,12 +110,8 @@ impl Planes {
     /// pixels do not outlive their use in memory that stays allocated.
     pub fn wipe(&mut self) {
         for p in [&mut self.r, &mut self.g, &mut self.b, &mut self.y] {
-            for b in p.iter_mut() {
-                // SAFETY: `b` is a valid, aligned, exclusive reference.
-                unsafe { std::ptr::write_volatile(b, 0) };
-            }
+            wipe(p);
         }
-        std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -219,7 +215,6 @@ impl Planes {
     }
 }
 
-/// Box (area) resampling of a whole plane to `ow x oh`, for reduction only.
 /// Overwrite a buffer that held (something derived from) a picture, in
 /// volatile writes the compiler may not drop as dead, as a plain fill before
 /// a free would be.
@@ -231,6 +226,7 @@ pub fn wipe<T: Copy + Default>(buf: &mut [T]) {
     std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
 }
 
+/// Box (area) resampling of a whole plane to `ow x oh`, for reduction only.
 pub fn area_resample(src: &[u8], w: usize, h: usize, ow: usize, oh: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(ow * oh);
     area_resample_into(src, w, h, ow, oh, &mut out);
