@@ -84,6 +84,8 @@ handoff-copy-failed = The link could not be copied: it is selected, copy it by h
 handoff-waiting = Waiting for your phone… This page updates by itself.
 handoff-button = Continue on my phone
 handoff-choice = Continue on another device
+# index.html's first screen only (tools/hash-assets.mjs), while the app loads.
+shell-wait = One moment, the check is getting ready…
 handoff-back = Use this device
 camera-denied-chrome-android = In Chrome (Android): tap the icon left of the address, then Permissions, and allow the camera. Then try again.
 camera-denied-safari-ios = In Safari (iPhone): tap “aA” in the address bar, then Website Settings, and allow the camera. Then try again.

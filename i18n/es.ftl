@@ -84,6 +84,8 @@ handoff-copy-failed = No se ha podido copiar el enlace: está seleccionado, cóp
 handoff-waiting = Esperando a su teléfono… Esta página se actualiza sola.
 handoff-button = Continuar en mi teléfono
 handoff-choice = Continuar en otro dispositivo
+# index.html's first screen only (tools/hash-assets.mjs), while the app loads.
+shell-wait = Un momento, la verificación se está preparando…
 handoff-back = Usar este dispositivo
 camera-denied-chrome-android = En Chrome (Android): toque el icono a la izquierda de la dirección, luego Permisos, y permita la cámara. Después inténtelo de nuevo.
 camera-denied-safari-ios = En Safari (iPhone): toque «aA» en la barra de direcciones, luego Ajustes del sitio web, y permita la cámara. Después inténtelo de nuevo.

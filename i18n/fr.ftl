@@ -84,6 +84,8 @@ handoff-copy-failed = Le lien n'a pas pu être copié : il est sélectionné, co
 handoff-waiting = En attente de votre téléphone… Cette page se met à jour toute seule.
 handoff-button = Continuer sur mon téléphone
 handoff-choice = Continuer sur un autre appareil
+# index.html's first screen only (tools/hash-assets.mjs), while the app loads.
+shell-wait = Un instant, la vérification se prépare…
 handoff-back = Utiliser cet appareil
 camera-denied-chrome-android = Sur Chrome (Android) : touchez l'icône à gauche de l'adresse, puis Autorisations, et autorisez la caméra. Puis réessayez.
 camera-denied-safari-ios = Sur Safari (iPhone) : touchez « aA » dans la barre d'adresse, puis Réglages du site web, et autorisez la caméra. Puis réessayez.

@@ -84,6 +84,8 @@ handoff-copy-failed = Non è stato possibile copiare il link: è selezionato, lo
 handoff-waiting = In attesa del telefono… Questa pagina si aggiorna da sola.
 handoff-button = Continua sul mio telefono
 handoff-choice = Continua su un altro dispositivo
+# index.html's first screen only (tools/hash-assets.mjs), while the app loads.
+shell-wait = Un momento, la verifica si sta preparando…
 handoff-back = Usa questo dispositivo
 camera-denied-chrome-android = Su Chrome (Android): tocchi l'icona a sinistra dell'indirizzo, poi Autorizzazioni, e consenta la fotocamera. Poi riprovi.
 camera-denied-safari-ios = Su Safari (iPhone): tocchi «aA» nella barra degli indirizzi, poi Impostazioni sito web, e consenta la fotocamera. Poi riprovi.

@@ -84,6 +84,8 @@ handoff-copy-failed = Não foi possível copiar a ligação: está selecionada, 
 handoff-waiting = À espera do seu telemóvel… Esta página atualiza-se sozinha.
 handoff-button = Continuar no meu telemóvel
 handoff-choice = Continuar noutro dispositivo
+# index.html's first screen only (tools/hash-assets.mjs), while the app loads.
+shell-wait = Um momento, a verificação está a ser preparada…
 handoff-back = Usar este dispositivo
 camera-denied-chrome-android = No Chrome (Android): toque no ícone à esquerda do endereço, depois em Autorizações, e autorize a câmara. Depois tente novamente.
 camera-denied-safari-ios = No Safari (iPhone): toque em «aA» na barra de endereço, depois em Definições do site, e autorize a câmara. Depois tente novamente.

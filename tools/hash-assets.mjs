@@ -24,7 +24,8 @@
 // compressed per request.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
@@ -53,6 +54,65 @@ function hashOne(stem, ext, rewrite = (b) => b) {
 }
 
 const text = (f) => (b) => Buffer.from(f(b.toString("utf8")), "utf8");
+
+// The first screen as index.html's own markup (static/shell.js sets the
+// language, the stylesheet shows that copy, static/boot.js keeps a press
+// for the app): the welcome, as src/ui/welcome.rs draws it, in the five
+// languages, its words taken from i18n/*.ftl so the two never disagree.
+const LANGS = ["fr", "es", "it", "pt", "en"];
+const SHELL_KEYS = [
+  "app-title",
+  "welcome-title",
+  "welcome-intro",
+  "welcome-need-document",
+  "welcome-need-camera",
+  "welcome-need-hour",
+  "welcome-start",
+  "handoff-choice",
+  "shell-wait",
+];
+const I18N = join(dirname(fileURLToPath(import.meta.url)), "..", "i18n");
+const escapeHtml = (v) =>
+  v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+/** The shell's messages of one language: single-line FTL messages without
+ * placeables (anything else is refused, so the build fails rather than
+ * drawing a half-translated screen). */
+function shellWords(lang) {
+  const ftl = readFileSync(join(I18N, `${lang}.ftl`), "utf8");
+  const words = {};
+  for (const key of SHELL_KEYS) {
+    const m = ftl.match(new RegExp(`^${key} = (.+)$`, "m"));
+    const next = m && ftl.slice(m.index + m[0].length + 1).split("\n")[0];
+    if (!m || /[{}]/.test(m[1]) || (next && /^\s+\S/.test(next))) {
+      throw new Error(`i18n/${lang}.ftl: ${key} is missing, multi-line or has a placeable`);
+    }
+    words[key] = escapeHtml(m[1].trim());
+  }
+  return words;
+}
+function shellMarkup() {
+  const copies = LANGS.map((lang) => {
+    const w = shellWords(lang);
+    return `      <div lang="${lang}">
+        <header class="topbar"><span class="brand">${w["app-title"]}</span></header>
+        <section class="screen">
+          <h1>${w["welcome-title"]}</h1>
+          <p>${w["welcome-intro"]}</p>
+          <ul class="needs">
+            <li>${w["welcome-need-document"]}</li>
+            <li>${w["welcome-need-camera"]}</li>
+            <li>${w["welcome-need-hour"]}</li>
+          </ul>
+          <div class="actions">
+            <button type="button" class="primary" data-intent="start">${w["welcome-start"]}</button>
+            <button type="button" class="secondary" data-intent="handoff">${w["handoff-choice"]}</button>
+          </div>
+          <p class="shell-status" role="status" data-wait="${w["shell-wait"]}"></p>
+        </section>
+      </div>`;
+  });
+  return `    <main class="app shell">\n${copies.join("\n")}\n    </main>`;
+}
 
 const wasm = hashOne("idcapture", "_bg.wasm");
 // The glue's default wasm URL (unused: boot.js passes the path) named too.
@@ -91,6 +151,7 @@ for (const f of [aglue, awasm, sglue, swasm]) {
   if (!aboot.bytes.includes(`"/${f.name}"`)) throw new Error(`analysis.js does not name ${f.name}`);
 }
 const css = hashOne("app", ".css");
+const shellJs = hashOne("shell", ".js");
 const boot = hashOne(
   "boot",
   ".js",
@@ -116,6 +177,13 @@ let html = readFileSync(indexPath, "utf8")
     /<link rel="stylesheet" href="\/app[^"]*"[^>]*>/,
     () => `<link rel="stylesheet" href="/${css.name}" integrity="${sri(css.bytes)}" />`,
   )
+  .replace(
+    /<script src="\/shell[^"]*"[^>]*><\/script>/,
+    () => `<script src="/${shellJs.name}" integrity="${sri(shellJs.bytes)}"></script>`,
+  )
+  // Filled once, from the FTL files of the build that made this index.html
+  // (a run on a built directory leaves its words as they are).
+  .replace(/(<!-- shell[^\n]*-->)\s*(<!-- \/shell -->)/, (_, open, close) => `${open}\n${shellMarkup()}\n    ${close}`)
   .replace(/<script type="module" src="\/boot[^"]*"[^>]*><\/script>/, () => {
     return (
       `<meta name="idcapture-analysis" content="/${aboot.name}" />\n` +
@@ -126,6 +194,9 @@ let html = readFileSync(indexPath, "utf8")
   });
 if (!html.includes(`src="/${boot.name}"`) || !html.includes(`/${css.name}`) || !html.includes(`"/${aboot.name}"`)) {
   throw new Error("index.html does not load boot.js and the stylesheet");
+}
+if (!html.includes(`src="/${shellJs.name}"`) || !html.includes('<main class="app shell"')) {
+  throw new Error("index.html does not carry its first screen and shell.js");
 }
 writeFileSync(indexPath, html);
 
@@ -158,4 +229,4 @@ function walk(d) {
   }
 }
 walk(dir);
-console.log(`hash-assets: ${wasm.name} ${glue.name} ${css.name} ${boot.name} ${awasm.name} ${aglue.name} ${swasm.name} ${sglue.name} ${aboot.name}`);
+console.log(`hash-assets: ${wasm.name} ${glue.name} ${css.name} ${shellJs.name} ${boot.name} ${awasm.name} ${aglue.name} ${swasm.name} ${sglue.name} ${aboot.name}`);

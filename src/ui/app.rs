@@ -167,6 +167,36 @@ pub fn app() -> Html {
         })
     };
 
+    // index.html's own first screen (the welcome, drawn at build time by
+    // tools/hash-assets.mjs) stays up until the session is known, so the
+    // shopper sees it without waiting for this module; then the app takes
+    // over, and carries out a press made on it meanwhile (kept by
+    // static/shell.js): Start if the session opens on the welcome (a
+    // resumed one is past it), the other device from wherever the shopper
+    // may still leave for it.
+    let settled = !matches!(*boot, Boot::Loading) || matches!(step, Step::Expired | Step::Cancelled);
+    {
+        let (journey, on_start, ready) = (journey.clone(), on_start.clone(), ready.is_some());
+        use_effect_with(settled, move |settled| {
+            if *settled {
+                let intent = take_shell().flatten();
+                let step = journey.0.step;
+                match intent.as_deref() {
+                    Some("start") if ready && matches!(step, Step::Welcome) => on_start.emit(()),
+                    Some("handoff")
+                        if ready && matches!(step, Step::Welcome | Step::Choose | Step::Capture(_)) =>
+                    {
+                        journey.dispatch(Event::HandOff)
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+    if !settled && shell_up() {
+        return html! {};
+    }
+
     let body = match (&*boot, step) {
         (_, Step::Expired) => html! { <Expired /> },
         (_, Step::Cancelled) => html! { <Expired cancelled=true /> },
@@ -248,6 +278,24 @@ pub fn app() -> Html {
             { body }
         </main>
     }
+}
+
+/// index.html's first screen, while it is in the page.
+fn shell() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.query_selector(".shell").ok()?
+}
+
+fn shell_up() -> bool {
+    shell().is_some()
+}
+
+/// Takes index.html's first screen out of the page, with the press the
+/// shopper made on it before the app ran (`Some(None)`: none).
+fn take_shell() -> Option<Option<String>> {
+    let shell = shell()?;
+    let intent = shell.get_attribute("data-intent");
+    shell.remove();
+    Some(intent)
 }
 
 /// The capture link for another device: this origin, the session and token

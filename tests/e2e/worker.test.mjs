@@ -1,6 +1,9 @@
 // The split between the page and the analysis worker, in the browser:
-//  - what the first screen downloads (read from the built dist/: the files
-//    index.html loads, brotli and gzip), the worker and the model apart;
+//  - what the first screen downloads (read from the built dist/: index.html,
+//    which carries the welcome, and what blocks its rendering), the page
+//    module, the worker and the model apart; the first screen drawn, in the
+//    shopper's language, with the page module held back, and a press on it
+//    carried out when the module arrives;
 //  - the worker is fetched after the first screen, the SIMD build where the
 //    engine has SIMD, and Start pressed -> first analysed frame (printed: a
 //    timing, never asserted);
@@ -12,7 +15,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, statSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, launch, clip, openCheckout, at, axe, ROOT, CAPTURE } from "./harness.mjs";
+import { startServer, launch, clip, openCheckout, at, axe, readSession, ROOT, CAPTURE } from "./harness.mjs";
 
 let server;
 const browsers = [];
@@ -24,37 +27,104 @@ after(async () => {
   await server?.stop();
 });
 
-/** The first screen's ceiling, in bytes, as measured at the split (page
- * module 238 KB brotli). The issue's goal is 150 KB brotli and 180 KB gzip:
- * not met yet (Yew, Fluent and serde_json are most of what is left); this
- * keeps the first screen from growing back while that work goes on. */
-const FIRST_SCREEN_MAX = { br: 256_000, gz: 330_000 };
+/** The issue's budget for the first screen (brotli, gzip). */
+const FIRST_SCREEN_MAX = { br: 150_000, gz: 180_000 };
+const PAGE_MODULE_MAX = { br: 256_000, gz: 330_000 };
 
 const DIST = join(ROOT, "dist");
 const size = (f) => (existsSync(f) ? statSync(f).size : Infinity);
+const packed = (f) => ({
+  br: Math.min(size(join(DIST, `${f}.br`)), size(join(DIST, f))),
+  gz: Math.min(size(join(DIST, `${f}.gz`)), size(join(DIST, f))),
+});
+const sum = (fs) => fs.reduce((t, f) => ({ br: t.br + packed(f).br, gz: t.gz + packed(f).gz }), { br: 0, gz: 0 });
+const listed = (fs) => fs.map((f) => `${f} ${packed(f).br}/${packed(f).gz}`).join(", ");
 
-test("the first screen's files, compressed, within the ceiling; the worker and the model not among them", () => {
+test("the first screen's files within 150 KB brotli and 180 KB gzip; the page module, the worker and the model listed apart", () => {
   const html = readFileSync(join(DIST, "index.html"), "utf8");
-  // Everything index.html makes the browser fetch before the app runs:
-  // stylesheet, boot script, preloaded glue and wasm.
-  const refs = [...html.matchAll(/(?:href|src)="\/([^"]+)"/g)].map((m) => m[1]);
-  const files = ["index.html", ...refs];
-  assert.ok(refs.some((r) => /^idcapture-[0-9a-f]{16}_bg\.wasm$/.test(r)), `the page's wasm is preloaded: ${refs}`);
-  assert.ok(!refs.some((r) => r.includes("analysis") || r.includes("models/")), `nothing of the worker or the model: ${refs}`);
+  // What the first screen needs to be drawn: index.html (which carries
+  // the welcome's markup, in the five languages) and what blocks its
+  // rendering: the stylesheet and the classic script that sets the
+  // language. The test below draws it with the page module held back.
+  const blocking = [
+    ...[...html.matchAll(/<link rel="stylesheet" href="\/([^"]+)"/g)].map((m) => m[1]),
+    ...[...html.matchAll(/<script src="\/([^"]+)"[^>]*><\/script>/g)].map((m) => m[1]),
+  ];
+  const files = ["index.html", ...blocking];
+  assert.equal(blocking.length, 2, `a stylesheet and shell.js: ${blocking}`);
+  assert.match(blocking[1], /^shell-[0-9a-f]{16}\.js$/);
+  for (const lang of ["fr", "es", "it", "pt", "en"]) {
+    const copy = html.match(new RegExp(`<div lang="${lang}">([\\s\\S]*?)</section>`))?.[1] ?? "";
+    assert.match(copy, /<h1>[^<]+<\/h1>/, `the ${lang} welcome has its title`);
+    assert.equal([...copy.matchAll(/<button type="button" class="[a-z]+" data-intent="(start|handoff)">[^<]+</g)].length, 2, lang);
+  }
+  // The page module (boot script, glue, wasm) follows at once, in
+  // parallel: needed from the first press on, not to draw the screen.
+  const module = [...html.matchAll(/(?:href|src)="\/([^"]+)"/g)].map((m) => m[1]).filter((f) => !files.includes(f));
+  assert.ok(module.some((r) => /^idcapture-[0-9a-f]{16}_bg\.wasm$/.test(r)), `the page's wasm is preloaded: ${module}`);
+  assert.ok(![...files, ...module].some((r) => r.includes("analysis") || r.includes("models/")), "nothing of the worker or the model");
   const meta = html.match(/<meta name="idcapture-analysis" content="\/([^"]+)"/)?.[1];
   assert.match(meta ?? "", /^analysis-[0-9a-f]{16}\.js$/, "the worker's script is named for the page");
-  const total = { br: 0, gz: 0 };
-  for (const f of files) {
-    for (const c of ["br", "gz"]) total[c] += Math.min(size(join(DIST, `${f}.${c}`)), size(join(DIST, f)));
-  }
   const worker = readFileSync(join(DIST, meta), "utf8");
   const workerFiles = [...worker.matchAll(/"\/([^"]+)"/g)].map((m) => m[1]);
-  const listed = (fs) => fs.map((f) => `${f} ${size(join(DIST, `${f}.br`))}/${size(join(DIST, `${f}.gz`))}`).join(", ");
-  console.log(`# first screen: ${total.br} B brotli, ${total.gz} B gzip (goal 150000 / 180000): ${listed(files)}`);
+  const total = sum(files);
+  console.log(`# first screen: ${total.br} B brotli, ${total.gz} B gzip (budget 150000 / 180000): ${listed(files)}`);
+  const m = sum(module);
+  console.log(`# page module (fetched with it, runs from the first press): ${m.br} B brotli, ${m.gz} B gzip: ${listed(module)}`);
   console.log(`# worker (after the first screen): ${listed([meta, ...workerFiles])}`);
   console.log(`# face model (selfie step): ${listed(["models/seeta_fd_frontal_v1.0.bin"])}`);
   assert.ok(total.br <= FIRST_SCREEN_MAX.br, `first screen ${total.br} B brotli`);
   assert.ok(total.gz <= FIRST_SCREEN_MAX.gz, `first screen ${total.gz} B gzip`);
+  // The page module's ceiling as measured at the split (238 KB brotli):
+  // it is what a press waits for, so it may not grow back either.
+  assert.ok(m.br <= PAGE_MODULE_MAX.br, `page module ${m.br} B brotli`);
+  assert.ok(m.gz <= PAGE_MODULE_MAX.gz, `page module ${m.gz} B gzip`);
+});
+
+test("the first screen is drawn, in the shopper's language, before the page module arrives; a press on it is kept", async () => {
+  const browser = await launch(clip("doc_good_001.jpg", 30));
+  browsers.push(browser);
+  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
+  // The page module (its glue and its wasm) is held back until released.
+  let release;
+  const released = new Promise((r) => (release = r));
+  let held = 0;
+  await context.route(/\/idcapture-[0-9a-f]{16}(_bg\.wasm|\.js)$/, async (route) => {
+    held += 1;
+    await released;
+    await route.continue();
+  });
+  try {
+    const o = await openCheckout(context, "?lang=es", { auto: true });
+    const inner = () => o.page.frames().find((f) => f.url().startsWith(CAPTURE));
+    const title = o.frame.getByRole("heading", { name: "Verifiquemos su identidad" });
+    await title.waitFor({ timeout: 20000 });
+    assert.equal(await o.frame.locator("html").getAttribute("lang"), "es");
+    assert.ok(held >= 1, "the page module is held back");
+    assert.equal(await o.frame.locator('[data-screen="welcome"]').count(), 0, "the app has not drawn anything");
+    // Only the Spanish copy is visible, and it is accessible.
+    assert.equal(await o.frame.getByRole("button").count(), 2);
+    assert.deepEqual(await axe(o.page), []);
+    const start = o.frame.getByRole("button", { name: "Empezar" });
+    await start.click();
+    assert.equal(await start.getAttribute("aria-busy"), "true", "the press shows it is kept");
+    assert.equal(await o.frame.getByRole("status").textContent(), "Un momento, la verificación se está preparando…");
+    assert.equal(await inner().evaluate(() => document.querySelector(".shell")?.dataset.intent), "start");
+    release();
+    // The app takes over and carries the press out: the document choice.
+    await at(o.frame, "choose_document");
+    assert.equal(await o.frame.locator(".shell").count(), 0, "the static screen is gone");
+    assert.equal(await o.frame.locator("main").count(), 1);
+    let s = null;
+    for (let i = 0; i < 50 && !s?.started; i++) {
+      s = await readSession(o.id, o.token);
+      if (!s.started) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(s.started, true, "the start was saved as if pressed in the app");
+  } finally {
+    release();
+    await context.close();
+  }
 });
 
 /** A browser on the good card, the checkout open, the capture frame's
@@ -117,6 +187,38 @@ test("a SIMD module that does not load: the scalar one takes over", async () => 
   await at(o.frame, "review_front", 20000);
   assert.equal(await o.frame.locator(".reasons").count(), 0);
   assert.equal(await o.frame.locator(".unchecked").count(), 0, "checked by the scalar module");
+});
+
+test("a worker that crashes mid-capture is replaced by a scalar one, and the card still shoots itself", async () => {
+  // The first worker throws on its third frame, as a panic in the module
+  // would (an uncaught error reaches the page's `error` listener); its
+  // replacement (`?scalar`) is served as built.
+  const scripts = [];
+  const o = await open((c) =>
+    c.route(/\/analysis-[0-9a-f]{16}\.js(\?.*)?$/, async (route) => {
+      scripts.push(route.request().url());
+      if (route.request().url().includes("?")) return route.continue();
+      const real = await route.fetch();
+      const crash =
+        'let looks = 0; self.addEventListener("message", (e) => {' +
+        ' if (typeof e.data?.msg === "string" && Object.keys(JSON.parse(e.data.msg))[0] === "look" && ++looks === 3)' +
+        ' throw new Error("injected crash"); });\n';
+      await route.fulfill({ status: 200, contentType: "text/javascript", body: crash + (await real.text()) });
+    }),
+  );
+  const warnings = [];
+  o.page.on("console", (m) => warnings.push(m.text()));
+  await at(o.frame, "welcome");
+  await o.frame.getByRole("button", { name: "Commencer" }).click();
+  await at(o.frame, "choose_document");
+  await o.frame.locator('button[data-document="id_card"]').click();
+  await at(o.frame, "review_front", 30000);
+  assert.ok(warnings.some((w) => w.includes("the analysis worker stopped")), `the crash was heard: ${warnings}`);
+  assert.equal(scripts.length, 2, `one replacement: ${scripts}`);
+  assert.match(scripts[1], /\?scalar$/, "running the scalar build");
+  assert.ok(o.requests.some((u) => /idcapture-analysis-[0-9a-f]{16}_bg\.wasm/.test(u)), `scalar module fetched: ${o.requests}`);
+  assert.equal(await o.frame.locator(".reasons").count(), 0, "the still passes the replacement's checks");
+  assert.equal(await o.frame.locator(".unchecked").count(), 0, "and was checked");
 });
 
 test("no worker: guidance unavailable, the shutter, the still sent unchecked", async () => {
