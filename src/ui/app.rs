@@ -183,9 +183,7 @@ pub fn app() -> Html {
                 let step = journey.0.step;
                 match intent.as_deref() {
                     Some("start") if ready && matches!(step, Step::Welcome) => on_start.emit(()),
-                    Some("handoff")
-                        if ready && matches!(step, Step::Welcome | Step::Choose | Step::Capture(_)) =>
-                    {
+                    Some("handoff") if ready && matches!(step, Step::Welcome | Step::Choose | Step::Capture(_)) => {
                         journey.dispatch(Event::HandOff)
                     }
                     _ => {}
