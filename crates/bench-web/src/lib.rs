@@ -111,7 +111,7 @@ extern "C" {
 /// Names of the stages [`live_stages`] times, in its order.
 #[wasm_bindgen]
 pub fn stage_names() -> Vec<String> {
-    ["planes", "downscale", "locate", "screenshot", "moire", "blur", "glare", "photocopy"]
+    ["planes", "downscale", "locate", "screenshot", "moire", "alias", "blur", "glare", "photocopy"]
         .iter()
         .map(|s| s.to_string())
         .collect()
@@ -141,16 +141,19 @@ pub fn live_stages(rgba: &[u8], width: usize, height: usize, patch: &[u8]) -> Ve
     let t0 = lap(t0);
     full.downscale_into(LIVE_LOCATE_SIDE, &mut small);
     let t0 = lap(t0);
-    let Some(loc) = locate::locate(&small.y, small.w, small.h).0 else { return vec![] };
+    // The live loop's locator (the still's, `locate::locate`, tries more).
+    let Some(loc) = locate::locate_live(&small.y, small.w, small.h).0 else { return vec![] };
     let t0 = lap(t0);
     std::hint::black_box(screenshot::straight_edge_run(&full.y, full.w, full.h));
     let t0 = lap(t0);
-    let mut luma = Planes::default();
+    let mut pp = Planes::default();
     if let Ok(p) = Frame::new(PATCH, PATCH, PixelFormat::Rgba, patch) {
-        luma.refill_luma(&p);
+        pp.refill(&p);
     }
     let c = idcapture_quality::geometry::Pt { x: PATCH as f32 / 2.0, y: PATCH as f32 / 2.0 };
-    std::hint::black_box(screen::moire_peak(&luma.y, luma.w, luma.h, &[c]));
+    std::hint::black_box(screen::moire_peak(&pp.y, pp.w, pp.h, &[c]));
+    let t0 = lap(t0);
+    std::hint::black_box(screen::colour_alias(&pp, &[c]));
     let t0 = lap(t0);
     let k = full.w as f32 / small.w as f32;
     let inner = shrink(&loc.quad, 0.88);
@@ -158,9 +161,10 @@ pub fn live_stages(rgba: &[u8], width: usize, height: usize, patch: &[u8]) -> Ve
     let r = region::sample(&full.y, full.w, full.h, &q, BLUR_SIDE);
     std::hint::black_box(blur::crete(&r.px, &r.mask, r.w, r.h));
     let t0 = lap(t0);
-    std::hint::black_box(glare::glare(&small, &shrink(&loc.quad, 0.97)));
+    // As `document::judge` measures them.
+    std::hint::black_box(glare::glare(&small, &loc.quad));
     let t0 = lap(t0);
-    std::hint::black_box(photocopy::chroma(&small, &inner));
+    std::hint::black_box(photocopy::chroma(&small, &shrink(&loc.quad, 0.97)));
     lap(t0);
     t
 }

@@ -37,7 +37,8 @@ fn main() {
             })
             .collect();
         let patch = Frame::new(PATCH, PATCH, PixelFormat::Rgba, &patch).unwrap();
-        let n = 5;
+        // `REPEAT=n` (default 5): more looks per file, for a profiler.
+        let n: usize = std::env::var("REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
         let t = Instant::now();
         let mut out = String::new();
         for _ in 0..n {

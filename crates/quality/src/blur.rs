@@ -27,9 +27,13 @@ pub fn crete(px: &[f32], mask: &[bool], w: usize, h: usize) -> f32 {
     for (dx, dy) in [(1isize, 0isize), (0, 1), (1, 1), (1, -1)] {
         // The 9-tap re-blur along the direction, taps clamped to the grid:
         // a running sum along each line of that direction (O(1) a cell).
-        let starts = (0..h as isize).flat_map(|y| (0..w as isize).map(move |x| (x, y))).filter(|&(x, y)| {
+        // Each line starts at a cell whose predecessor is off the grid: on
+        // its border, so only the border is scanned for them.
+        let (wi, hi) = (w as isize, h as isize);
+        let border = (0..wi).flat_map(|x| [(x, 0), (x, hi - 1)]).chain((1..hi - 1).flat_map(|y| [(0, y), (wi - 1, y)]));
+        let starts = border.filter(|&(x, y)| {
             let (px_, py_) = (x - dx, y - dy);
-            px_ < 0 || py_ < 0 || px_ >= w as isize || py_ >= h as isize
+            px_ < 0 || py_ < 0 || px_ >= wi || py_ >= hi
         });
         let inside = |x: isize, y: isize| x >= 0 && y >= 0 && x < w as isize && y < h as isize;
         for (x0, y0) in starts {

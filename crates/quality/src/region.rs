@@ -32,6 +32,39 @@ pub fn sample(plane: &[u8], w: usize, h: usize, poly: &[Pt], target_long: usize)
     let scale = (target_long as f32 / bw.max(bh) as f32).min(1.0);
     let ow = ((bw as f32 * scale).round() as usize).max(1);
     let oh = ((bh as f32 * scale).round() as usize).max(1);
+    // At scale 1 each cell is one source pixel, which the area average
+    // returns exactly (integer sums, exact in f64): copied instead (the live
+    // loop's usual case, a card under the target size at 640 px).
+    if ow == bw && oh == bh {
+        let mut px = Vec::with_capacity(bw * bh);
+        let mut mask = Vec::with_capacity(bw * bh);
+        for j in 0..bh {
+            px.extend(plane[(y0 + j) * w + x0..(y0 + j) * w + x1].iter().map(|&v| v as f32));
+            mask.extend((0..bw).map(|i| inside_convex(poly, cell_centre(x0, y0, i, j, 1.0, 1.0))));
+        }
+        return Sampled { w: bw, h: bh, px, mask, scale };
+    }
+    area_average(plane, w, (x0, y0, bw, bh), poly, (ow, oh), scale)
+}
+
+/// The centre of grid cell (`i`, `j`) of `sx x sy` source pixels, in source
+/// coordinates, the box's corner at (`x0`, `y0`).
+fn cell_centre(x0: usize, y0: usize, i: usize, j: usize, sx: f32, sy: f32) -> Pt {
+    let (xa, xb) = (i as f32 * sx, (i + 1) as f32 * sx);
+    let (ya, yb) = (j as f32 * sy, (j + 1) as f32 * sy);
+    Pt { x: x0 as f32 + (xa + xb) / 2.0, y: y0 as f32 + (ya + yb) / 2.0 }
+}
+
+/// The box (`x0`, `y0`, `bw`, `bh`) of `plane` (`w` wide) averaged down to
+/// `ow x oh` cells, exactly by area.
+fn area_average(
+    plane: &[u8],
+    w: usize,
+    (x0, y0, bw, bh): (usize, usize, usize, usize),
+    poly: &[Pt],
+    (ow, oh): (usize, usize),
+    scale: f32,
+) -> Sampled {
     // Summed-area table of the box, (bw+1) x (bh+1), f64 to stay exact.
     let sw = bw + 1;
     let mut sat = vec![0f64; sw * (bh + 1)];
@@ -61,8 +94,7 @@ pub fn sample(plane: &[u8], w: usize, h: usize, poly: &[Pt], target_long: usize)
             let (xa, xb) = (i as f32 * sx, (i + 1) as f32 * sx);
             let sum = at(xb, yb) - at(xa, yb) - at(xb, ya) + at(xa, ya);
             px.push((sum / ((xb - xa) * (yb - ya)) as f64) as f32);
-            let c = Pt { x: x0 as f32 + (xa + xb) / 2.0, y: y0 as f32 + (ya + yb) / 2.0 };
-            mask.push(inside_convex(poly, c));
+            mask.push(inside_convex(poly, cell_centre(x0, y0, i, j, sx, sy)));
         }
     }
     Sampled { w: ow, h: oh, px, mask, scale }
@@ -80,5 +112,21 @@ mod tests {
         let s = sample(&plane, 4, 4, &sq, 2);
         assert_eq!((s.w, s.h), (2, 2));
         assert!(s.px.iter().all(|v| (v - 50.0).abs() < 1e-3), "{:?}", s.px);
+    }
+
+    /// At scale 1 the copy is, bit for bit, what the area average gives.
+    #[test]
+    fn at_scale_one_the_copy_is_the_area_average() {
+        let (w, h) = (23usize, 17usize);
+        let plane: Vec<u8> = (0..w * h).map(|i| ((i * 37) % 251) as u8).collect();
+        let poly = [Pt { x: 2.3, y: 1.6 }, Pt { x: 20.2, y: 3.1 }, Pt { x: 19.4, y: 15.2 }, Pt { x: 1.2, y: 14.8 }];
+        let copy = sample(&plane, w, h, &poly, 64);
+        let (x0, y0, x1, y1) = bounds(&poly, w, h);
+        let (bw, bh) = (x1 - x0, y1 - y0);
+        assert_eq!((copy.w, copy.h, copy.scale), (bw, bh, 1.0));
+        let avg = area_average(&plane, w, (x0, y0, bw, bh), &poly, (bw, bh), 1.0);
+        assert_eq!(copy.px, avg.px);
+        assert_eq!(copy.mask, avg.mask);
+        assert!(copy.mask.iter().any(|&m| m) && copy.mask.iter().any(|&m| !m));
     }
 }
