@@ -15,7 +15,11 @@
 //  - it keeps a press on the shell's buttons (`data-intent` on the shell,
 //    the button `aria-busy`, a status line read out) for the app, which
 //    carries it out when it takes over (src/ui/app.rs): a shopper who
-//    presses Start before the module is in loses nothing.
+//    presses Start before the module is in loses nothing;
+//  - it marks a press under way (`data-pressing`, from the pointer going
+//    down on a button until it comes up): the app waits for it to end
+//    before it takes the shell away, as a click whose button vanished
+//    between the pointer going down and up would never fire.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -44,17 +48,37 @@
   root.lang = lang || "fr";
   root.classList.add("js");
 
+  function button(e) {
+    return e.target instanceof Element ? e.target.closest(".shell button[data-intent]") : null;
+  }
+  document.addEventListener(
+    "pointerdown",
+    function (e) {
+      var b = button(e);
+      if (b) b.closest(".shell").setAttribute("data-pressing", "");
+    },
+    true,
+  );
+  function released() {
+    // After the click this release may bring (dispatched in the same task).
+    setTimeout(function () {
+      var shell = document.querySelector(".shell");
+      if (shell) shell.removeAttribute("data-pressing");
+    }, 0);
+  }
+  document.addEventListener("pointerup", released, true);
+  document.addEventListener("pointercancel", released, true);
   document.addEventListener(
     "click",
     function (e) {
-      var button = e.target instanceof Element ? e.target.closest(".shell button[data-intent]") : null;
-      if (!button) return;
-      var shell = button.closest(".shell");
-      shell.setAttribute("data-intent", button.getAttribute("data-intent"));
+      var pressed = button(e);
+      if (!pressed) return;
+      var shell = pressed.closest(".shell");
+      shell.setAttribute("data-intent", pressed.getAttribute("data-intent"));
       var all = shell.querySelectorAll("button[data-intent]");
       for (var i = 0; i < all.length; i++) all[i].removeAttribute("aria-busy");
-      button.setAttribute("aria-busy", "true");
-      var copy = button.closest("[lang]");
+      pressed.setAttribute("aria-busy", "true");
+      var copy = pressed.closest("[lang]");
       var status = copy && copy.querySelector("[data-wait]");
       if (status) status.textContent = status.getAttribute("data-wait");
     },

@@ -175,23 +175,37 @@ pub fn app() -> Html {
     // resumed one is past it), the other device from wherever the shopper
     // may still leave for it.
     let settled = !matches!(*boot, Boot::Loading) || matches!(step, Step::Expired | Step::Cancelled);
+    // Set when the shell is taken away: the app then renders in its place.
+    let taken = use_state(|| false);
     {
-        let (journey, on_start, ready) = (journey.clone(), on_start.clone(), ready.is_some());
+        let (journey, on_start, ready, taken) = (journey.clone(), on_start.clone(), ready.is_some(), taken.clone());
         use_effect_with(settled, move |settled| {
-            if *settled {
-                let intent = take_shell().flatten();
-                let step = journey.0.step;
-                match intent.as_deref() {
-                    Some("start") if ready && matches!(step, Step::Welcome) => on_start.emit(()),
-                    Some("handoff") if ready && matches!(step, Step::Welcome | Step::Choose | Step::Capture(_)) => {
-                        journey.dispatch(Event::HandOff)
+            if *settled && shell().is_some() {
+                spawn_local(async move {
+                    // A press under way is let finish: its button taken
+                    // away between the pointer going down and up, the
+                    // click would never fire (static/shell.js).
+                    for _ in 0..PRESS_WAIT_TRIES {
+                        if !shell().is_some_and(|s| s.has_attribute("data-pressing")) {
+                            break;
+                        }
+                        gloo::timers::future::TimeoutFuture::new(PRESS_WAIT_MS).await;
                     }
-                    _ => {}
-                }
+                    let intent = take_shell().flatten();
+                    let step = journey.0.step;
+                    match intent.as_deref() {
+                        Some("start") if ready && matches!(step, Step::Welcome) => on_start.emit(()),
+                        Some("handoff") if ready && matches!(step, Step::Welcome | Step::Choose | Step::Capture(_)) => {
+                            journey.dispatch(Event::HandOff)
+                        }
+                        _ => {}
+                    }
+                    taken.set(true);
+                });
             }
         });
     }
-    if !settled && shell_up() {
+    if shell().is_some() {
         return html! {};
     }
 
@@ -278,13 +292,14 @@ pub fn app() -> Html {
     }
 }
 
+/// How long the app waits for a press on the shell to end before it takes
+/// the shell away (a pointer held down longer is not a press to keep).
+const PRESS_WAIT_MS: u32 = 30;
+const PRESS_WAIT_TRIES: u32 = 67;
+
 /// index.html's first screen, while it is in the page.
 fn shell() -> Option<web_sys::Element> {
     web_sys::window()?.document()?.query_selector(".shell").ok()?
-}
-
-fn shell_up() -> bool {
-    shell().is_some()
 }
 
 /// Takes index.html's first screen out of the page, with the press the

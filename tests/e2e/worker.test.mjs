@@ -127,6 +127,37 @@ test("the first screen is drawn, in the shopper's language, before the page modu
   }
 });
 
+test("a press on the first screen under way when the app takes over is let finish, and kept", async () => {
+  const browser = await launch(clip("doc_good_001.jpg", 30));
+  browsers.push(browser);
+  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
+  let release;
+  const released = new Promise((r) => (release = r));
+  await context.route(/\/idcapture-[0-9a-f]{16}(_bg\.wasm|\.js)$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  try {
+    const o = await openCheckout(context, "", { auto: true });
+    const inner = () => o.page.frames().find((f) => f.url().startsWith(CAPTURE));
+    const start = o.frame.getByRole("button", { name: "Commencer" });
+    await start.hover();
+    await o.page.mouse.down();
+    assert.equal(await inner().evaluate(() => document.querySelector(".shell")?.hasAttribute("data-pressing")), true);
+    // The module arrives and mounts, the session is read: the app waits.
+    release();
+    await inner().waitForFunction(() => document.querySelector("body > div") !== null);
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(await o.frame.locator(".shell").count(), 1, "the shell stays while the pointer is down");
+    await o.page.mouse.up();
+    await at(o.frame, "choose_document");
+    assert.equal(await o.frame.locator(".shell").count(), 0);
+  } finally {
+    release();
+    await context.close();
+  }
+});
+
 /** A browser on the good card, the checkout open, the capture frame's
  * requests recorded. */
 async function open(route) {

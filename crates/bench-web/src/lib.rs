@@ -145,6 +145,7 @@ pub fn live_stages(rgba: &[u8], width: usize, height: usize, patch: &[u8]) -> Ve
     let Some(loc) = locate::locate_live(&small.y, small.w, small.h).0 else { return vec![] };
     let t0 = lap(t0);
     std::hint::black_box(screenshot::straight_edge_run(&full.y, full.w, full.h));
+    std::hint::black_box(screenshot::flat_share(&full.y, full.w, full.h));
     let t0 = lap(t0);
     let mut pp = Planes::default();
     if let Ok(p) = Frame::new(PATCH, PATCH, PixelFormat::Rgba, patch) {

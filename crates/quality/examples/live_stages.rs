@@ -55,9 +55,9 @@ fn main() {
         let q = shrink(&l.quad, 0.88);
         let fq = q.map(|p| Pt { x: p.x * k, y: p.y * k });
         time("blur sample", &mut || {
-            std::hint::black_box(region::sample(&full.y, full.w, full.h, &fq, 480));
+            std::hint::black_box(region::sample(&full.y, full.w, full.h, &fq, document::BLUR_SIDE));
         });
-        let r = region::sample(&full.y, full.w, full.h, &fq, 480);
+        let r = region::sample(&full.y, full.w, full.h, &fq, document::BLUR_SIDE);
         time("blur crete", &mut || {
             std::hint::black_box(blur::crete(&r.px, &r.mask, r.w, r.h));
         });
