@@ -16,10 +16,10 @@
 //    the button `aria-busy`, a status line read out) for the app, which
 //    carries it out when it takes over (src/ui/app.rs): a shopper who
 //    presses Start before the module is in loses nothing;
-//  - it marks a press under way (`data-pressing`, from the pointer going
-//    down on a button until it comes up): the app waits for it to end
-//    before it takes the shell away, as a click whose button vanished
-//    between the pointer going down and up would never fire.
+//  - it marks a press under way (`data-pressing`, from a pointer going
+//    down on a button, or Space held on one, until its click): the app
+//    waits for it to end before it takes the shell away, as a click whose
+//    button vanished between down and up would never fire.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -51,29 +51,81 @@
   function button(e) {
     return e.target instanceof Element ? e.target.closest(".shell button[data-intent]") : null;
   }
+  // Presses under way: pointers down on a button (by id: one finger's
+  // release must not end another's press) and a Space key held on one
+  // (Space clicks when it comes up). `data-pressing` is on the shell while
+  // any is. A press ends with its click, or, where no click comes (released
+  // off the button, cancelled), a little after its release: a tap's click
+  // can follow its release by a few hundred milliseconds.
+  var pointers = {};
+  var presses = 0;
+  var keyed = false;
+  var GRACE_MS = 500;
+  function mark() {
+    var shell = document.querySelector(".shell");
+    if (!shell) return;
+    var any = keyed;
+    for (var id in pointers) if (pointers[id]) any = true;
+    if (any) shell.setAttribute("data-pressing", "");
+    else shell.removeAttribute("data-pressing");
+  }
+  function endAll() {
+    pointers = {};
+    keyed = false;
+    mark();
+  }
   document.addEventListener(
     "pointerdown",
     function (e) {
-      var b = button(e);
-      if (b) b.closest(".shell").setAttribute("data-pressing", "");
+      if (e.button !== 0 || !button(e)) return;
+      pointers[e.pointerId] = ++presses;
+      mark();
     },
     true,
   );
-  function released() {
-    // After the click this release may bring (dispatched in the same task).
+  function released(e) {
+    var press = pointers[e.pointerId];
+    if (!press) return;
     setTimeout(function () {
-      var shell = document.querySelector(".shell");
-      if (shell) shell.removeAttribute("data-pressing");
-    }, 0);
+      // Unless this pointer has begun another press meanwhile.
+      if (pointers[e.pointerId] === press) delete pointers[e.pointerId];
+      mark();
+    }, GRACE_MS);
   }
   document.addEventListener("pointerup", released, true);
   document.addEventListener("pointercancel", released, true);
+  document.addEventListener(
+    "keydown",
+    function (e) {
+      if ((e.key === " " || e.key === "Spacebar") && button(e)) {
+        keyed = true;
+        mark();
+      }
+    },
+    true,
+  );
+  document.addEventListener(
+    "keyup",
+    function (e) {
+      if (!keyed || (e.key !== " " && e.key !== "Spacebar")) return;
+      // After the click Space brings as it comes up.
+      setTimeout(function () {
+        keyed = false;
+        mark();
+      }, 0);
+    },
+    true,
+  );
+  document.addEventListener("contextmenu", endAll, true);
+  window.addEventListener("blur", endAll);
   document.addEventListener(
     "click",
     function (e) {
       var pressed = button(e);
       if (!pressed) return;
       var shell = pressed.closest(".shell");
+      // The press is done: kept below, the app may take the shell now.
+      endAll();
       shell.setAttribute("data-intent", pressed.getAttribute("data-intent"));
       var all = shell.querySelectorAll("button[data-intent]");
       for (var i = 0; i < all.length; i++) all[i].removeAttribute("aria-busy");

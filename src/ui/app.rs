@@ -27,6 +27,7 @@ use crate::host::config::SessionRef;
 use crate::host::HostEvent;
 use crate::i18n::{set_lang, t, Key, Lang};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -183,15 +184,19 @@ pub fn app() -> Html {
             if *settled && shell().is_some() {
                 spawn_local(async move {
                     // A press under way is let finish: its button taken
-                    // away between the pointer going down and up, the
-                    // click would never fire (static/shell.js).
-                    for _ in 0..PRESS_WAIT_TRIES {
-                        if !shell().is_some_and(|s| s.has_attribute("data-pressing")) {
-                            break;
-                        }
-                        gloo::timers::future::TimeoutFuture::new(PRESS_WAIT_MS).await;
+                    // away between down and up, the click would never
+                    // fire (static/shell.js). `data-taking` says the app
+                    // is waiting (the e2e test holds a press across it).
+                    let start = js_sys::Date::now();
+                    if let Some(s) = shell() {
+                        let _ = s.set_attribute("data-taking", "");
                     }
-                    let intent = take_shell().flatten();
+                    while shell().is_some_and(|s| s.has_attribute("data-pressing"))
+                        && js_sys::Date::now() - start < PRESS_WAIT_MAX_MS
+                    {
+                        gloo::timers::future::TimeoutFuture::new(PRESS_WAIT_STEP_MS).await;
+                    }
+                    let Some(Shell { intent, focused }) = take_shell() else { return };
                     let step = journey.0.step;
                     match intent.as_deref() {
                         Some("start") if ready && matches!(step, Step::Welcome) => on_start.emit(()),
@@ -201,6 +206,14 @@ pub fn app() -> Html {
                         _ => {}
                     }
                     taken.set(true);
+                    // A keyboard user on one of the shell's buttons, not yet
+                    // pressed, stays on the same button of the app's welcome
+                    // (after its heading took the focus, as every screen's
+                    // does on arrival).
+                    if let (None, Some(f)) = (intent, focused) {
+                        gloo::timers::future::TimeoutFuture::new(0).await;
+                        focus_welcome_button(&f);
+                    }
                 });
             }
         });
@@ -293,22 +306,49 @@ pub fn app() -> Html {
 }
 
 /// How long the app waits for a press on the shell to end before it takes
-/// the shell away (a pointer held down longer is not a press to keep).
-const PRESS_WAIT_MS: u32 = 30;
-const PRESS_WAIT_TRIES: u32 = 67;
+/// the shell away (a pointer held down longer is not a press to keep), and
+/// how often it looks.
+const PRESS_WAIT_MAX_MS: f64 = 2000.0;
+const PRESS_WAIT_STEP_MS: u32 = 30;
 
 /// index.html's first screen, while it is in the page.
 fn shell() -> Option<web_sys::Element> {
     web_sys::window()?.document()?.query_selector(".shell").ok()?
 }
 
-/// Takes index.html's first screen out of the page, with the press the
-/// shopper made on it before the app ran (`Some(None)`: none).
-fn take_shell() -> Option<Option<String>> {
+/// What the shopper did on index.html's first screen before the app ran.
+struct Shell {
+    /// The button pressed (`start`, `handoff`).
+    intent: Option<String>,
+    /// The button that had the keyboard focus.
+    focused: Option<String>,
+}
+
+/// Takes index.html's first screen out of the page.
+fn take_shell() -> Option<Shell> {
     let shell = shell()?;
     let intent = shell.get_attribute("data-intent");
+    let focused = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .filter(|e| shell.contains(Some(e)))
+        .and_then(|e| e.get_attribute("data-intent"));
     shell.remove();
-    Some(intent)
+    Some(Shell { intent, focused })
+}
+
+/// Focus the app's welcome button for `intent` (`start`, `handoff`).
+fn focus_welcome_button(intent: &str) {
+    if !matches!(intent, "start" | "handoff") {
+        return;
+    }
+    let button = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&format!("[data-screen=welcome] button[data-intent={intent}]")).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(b) = button {
+        let _ = b.focus();
+    }
 }
 
 /// The capture link for another device: this origin, the session and token

@@ -23,8 +23,10 @@ pub fn welcome(p: &WelcomeProps) -> Html {
                 <li>{ t(Key::WelcomeNeedHour) }</li>
             </ul>
             <div class="actions">
-                <button class="primary" onclick={start}>{ t(Key::WelcomeStart) }</button>
-                <button class="secondary" onclick={p.on_handoff.reform(|_: MouseEvent| ())}>{ t(Key::HandoffChoice) }</button>
+                // `data-intent`: as the first screen's in index.html, whose
+                // focus moves to the same button here (src/ui/app.rs).
+                <button class="primary" data-intent="start" onclick={start}>{ t(Key::WelcomeStart) }</button>
+                <button class="secondary" data-intent="handoff" onclick={p.on_handoff.reform(|_: MouseEvent| ())}>{ t(Key::HandoffChoice) }</button>
             </div>
         </section>
     }

@@ -144,10 +144,11 @@ test("a press on the first screen under way when the app takes over is let finis
     await start.hover();
     await o.page.mouse.down();
     assert.equal(await inner().evaluate(() => document.querySelector(".shell")?.hasAttribute("data-pressing")), true);
-    // The module arrives and mounts, the session is read: the app waits.
+    // The module arrives, the session is read: the app would take over,
+    // and waits for the press to end.
     release();
-    await inner().waitForFunction(() => document.querySelector("body > div") !== null);
-    await new Promise((r) => setTimeout(r, 700));
+    await o.frame.locator(".shell[data-taking]").waitFor({ timeout: 20000 });
+    await new Promise((r) => setTimeout(r, 300));
     assert.equal(await o.frame.locator(".shell").count(), 1, "the shell stays while the pointer is down");
     await o.page.mouse.up();
     await at(o.frame, "choose_document");

@@ -273,6 +273,25 @@ pub fn area_resample_into(src: &[u8], w: usize, h: usize, ow: usize, oh: usize, 
     }
 }
 
+/// The `k`-th smallest of `values` (0-based, `k < values.len()`), by a
+/// histogram of the 256 levels: what `select_nth_unstable(k)` returns, in
+/// one pass and without a copy.
+pub fn nth_level(values: &[u8], k: usize) -> u8 {
+    debug_assert!(k < values.len());
+    let mut hist = [0usize; 256];
+    for &v in values {
+        hist[v as usize] += 1;
+    }
+    let mut seen = 0;
+    for (v, &n) in hist.iter().enumerate() {
+        seen += n;
+        if seen > k {
+            return v as u8;
+        }
+    }
+    255
+}
+
 /// Separable box blur of radius `r` (window `2r+1`), edges clamped.
 /// Used to suppress background texture before thresholding.
 pub fn box_blur(src: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
@@ -304,6 +323,25 @@ pub fn box_blur(src: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nth_level_is_the_sorted_order() {
+        let mut x = 0x9e37_79b9u32;
+        let v: Vec<u8> = (0..1001)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                (x % 97) as u8 + 40
+            })
+            .collect();
+        let mut sorted = v.clone();
+        sorted.sort_unstable();
+        for k in [0, 1, 20, 500, 980, 1000] {
+            assert_eq!(nth_level(&v, k), sorted[k], "k {k}");
+        }
+        assert_eq!(nth_level(&[7], 0), 7);
+    }
 
     #[test]
     fn rejects_wrong_length_and_empty() {

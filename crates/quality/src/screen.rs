@@ -57,34 +57,60 @@ fn patch_origin(c: &Pt, n: usize, w: usize, h: usize) -> (usize, usize) {
     (x0, y0)
 }
 
+/// What [`moire_peak`] needs for an `n`-px patch whatever its pixels.
+struct Spectrum {
+    /// The Hann window.
+    win: Vec<f32>,
+    /// The ring (integer radius) of each frequency bin.
+    rings: Vec<u16>,
+    /// Each in-band ring's slice of one flat buffer (a counting sort).
+    offsets: Vec<usize>,
+}
+
+impl Spectrum {
+    fn new(n: usize) -> Spectrum {
+        let win: Vec<f32> =
+            (0..n).map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / (n - 1) as f32).cos()).collect();
+        let r_min = R_MIN * n / N;
+        let half = n / 2;
+        let ring_of = |i: usize, j: usize| -> usize {
+            let fx = if i < half { i } else { n - i } as f32;
+            let fy = if j < half { j } else { n - j } as f32;
+            (fx * fx + fy * fy).sqrt() as usize
+        };
+        let rings: Vec<u16> = (0..n * n).map(|k| ring_of(k % n, k / n) as u16).collect();
+        let mut counts = vec![0usize; half + 1];
+        for &r in &rings {
+            if (r_min..half).contains(&(r as usize)) {
+                counts[r as usize] += 1;
+            }
+        }
+        let mut offsets = vec![0usize; half + 2];
+        for r in 0..=half {
+            offsets[r + 1] = offsets[r] + counts[r];
+        }
+        Spectrum { win, rings, offsets }
+    }
+}
+
 /// Peak-to-ring ratio of the strongest periodic component among patches
 /// centred at `centres` (clamped into the frame). Frames smaller than a patch
 /// use the largest power-of-two patch that fits (at least 32).
 pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
     let Some(n) = patch_side(w, h) else { return 0.0 };
-    let win: Vec<f32> =
-        (0..n).map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / (n - 1) as f32).cos()).collect();
+    // The tables of the usual side are made once for every frame.
+    static USUAL: std::sync::OnceLock<Spectrum> = std::sync::OnceLock::new();
+    let other;
+    let t = if n == N {
+        USUAL.get_or_init(|| Spectrum::new(N))
+    } else {
+        other = Spectrum::new(n);
+        &other
+    };
+    let (win, rings, offsets) = (&t.win, &t.rings, &t.offsets);
     let r_min = R_MIN * n / N;
     let half = n / 2;
-    // Ring of each frequency bin, and each ring's slice in one flat buffer
-    // (counting sort), computed once for all patches.
-    let ring_of = |i: usize, j: usize| -> usize {
-        let fx = if i < half { i } else { n - i } as f32;
-        let fy = if j < half { j } else { n - j } as f32;
-        (fx * fx + fy * fy).sqrt() as usize
-    };
-    let rings: Vec<u16> = (0..n * n).map(|k| ring_of(k % n, k / n) as u16).collect();
     let in_band = |r: u16| (r_min..half).contains(&(r as usize));
-    let mut counts = vec![0usize; half + 1];
-    for &r in &rings {
-        if in_band(r) {
-            counts[r as usize] += 1;
-        }
-    }
-    let mut offsets = vec![0usize; half + 2];
-    for r in 0..=half {
-        offsets[r + 1] = offsets[r] + counts[r];
-    }
     let mut flat = vec![0f32; offsets[half + 1]];
     let mut best = 0.0f32;
     let mut patch = vec![0f32; n * n];
