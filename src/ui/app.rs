@@ -27,7 +27,6 @@ use crate::host::config::SessionRef;
 use crate::host::HostEvent;
 use crate::i18n::{set_lang, t, Key, Lang};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -178,8 +177,12 @@ pub fn app() -> Html {
     let settled = !matches!(*boot, Boot::Loading) || matches!(step, Step::Expired | Step::Cancelled);
     // Set when the shell is taken away: the app then renders in its place.
     let taken = use_state(|| false);
+    // The shell's button a keyboard user was on (not pressed): the app's
+    // welcome focuses its own instead of its heading.
+    let shell_focus = use_state(|| None::<AttrValue>);
     {
-        let (journey, on_start, ready, taken) = (journey.clone(), on_start.clone(), ready.is_some(), taken.clone());
+        let (journey, on_start, ready, taken, shell_focus) =
+            (journey.clone(), on_start.clone(), ready.is_some(), taken.clone(), shell_focus.clone());
         use_effect_with(settled, move |settled| {
             if *settled && shell().is_some() {
                 spawn_local(async move {
@@ -187,16 +190,16 @@ pub fn app() -> Html {
                     // away between down and up, the click would never
                     // fire (static/shell.js). `data-taking` says the app
                     // is waiting (the e2e test holds a press across it).
-                    let start = js_sys::Date::now();
+                    let start = page_ms();
                     if let Some(s) = shell() {
                         let _ = s.set_attribute("data-taking", "");
                     }
                     while shell().is_some_and(|s| s.has_attribute("data-pressing"))
-                        && js_sys::Date::now() - start < PRESS_WAIT_MAX_MS
+                        && page_ms() - start < PRESS_WAIT_MAX_MS
                     {
                         gloo::timers::future::TimeoutFuture::new(PRESS_WAIT_STEP_MS).await;
                     }
-                    let Some(Shell { intent, focused }) = take_shell() else { return };
+                    let Shell { intent, focused } = take_shell().unwrap_or_default();
                     let step = journey.0.step;
                     match intent.as_deref() {
                         Some("start") if ready && matches!(step, Step::Welcome) => on_start.emit(()),
@@ -205,15 +208,10 @@ pub fn app() -> Html {
                         }
                         _ => {}
                     }
-                    taken.set(true);
-                    // A keyboard user on one of the shell's buttons, not yet
-                    // pressed, stays on the same button of the app's welcome
-                    // (after its heading took the focus, as every screen's
-                    // does on arrival).
-                    if let (None, Some(f)) = (intent, focused) {
-                        gloo::timers::future::TimeoutFuture::new(0).await;
-                        focus_welcome_button(&f);
+                    if intent.is_none() {
+                        shell_focus.set(focused.map(AttrValue::from));
                     }
+                    taken.set(true);
                 });
             }
         });
@@ -233,7 +231,9 @@ pub fn app() -> Html {
             html! { <Failure message={*k} on_retry={Callback::from(move |_| reload.set(*reload + 1))} /> }
         }
         (Boot::Ready(_), step) => match step {
-            Step::Welcome => html! { <Welcome on_start={on_start} on_handoff={dispatch(Event::HandOff)} /> },
+            Step::Welcome => html! {
+                <Welcome on_start={on_start} on_handoff={dispatch(Event::HandOff)} focus={(*shell_focus).clone()} />
+            },
             Step::Handoff => {
                 let link = ready.as_ref().map(|l| handoff_link(&l.session)).unwrap_or_default();
                 html! { <Handoff link={link} reason={*camera_problem} on_back={dispatch(Event::Back)} /> }
@@ -308,8 +308,13 @@ pub fn app() -> Html {
 /// How long the app waits for a press on the shell to end before it takes
 /// the shell away (a pointer held down longer is not a press to keep), and
 /// how often it looks.
-const PRESS_WAIT_MAX_MS: f64 = 2000.0;
+const PRESS_WAIT_MAX_MS: f64 = 5000.0;
 const PRESS_WAIT_STEP_MS: u32 = 30;
+
+/// The page's steady clock (ms).
+fn page_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
 
 /// index.html's first screen, while it is in the page.
 fn shell() -> Option<web_sys::Element> {
@@ -317,6 +322,7 @@ fn shell() -> Option<web_sys::Element> {
 }
 
 /// What the shopper did on index.html's first screen before the app ran.
+#[derive(Default)]
 struct Shell {
     /// The button pressed (`start`, `handoff`).
     intent: Option<String>,
@@ -328,27 +334,17 @@ struct Shell {
 fn take_shell() -> Option<Shell> {
     let shell = shell()?;
     let intent = shell.get_attribute("data-intent");
+    // Only while this frame has the focus: a shopper gone to the
+    // merchant's page is not pulled back.
     let focused = web_sys::window()
         .and_then(|w| w.document())
+        .filter(|d| d.has_focus().unwrap_or(false))
         .and_then(|d| d.active_element())
         .filter(|e| shell.contains(Some(e)))
-        .and_then(|e| e.get_attribute("data-intent"));
+        .and_then(|e| e.get_attribute("data-intent"))
+        .filter(|i| matches!(i.as_str(), "start" | "handoff"));
     shell.remove();
     Some(Shell { intent, focused })
-}
-
-/// Focus the app's welcome button for `intent` (`start`, `handoff`).
-fn focus_welcome_button(intent: &str) {
-    if !matches!(intent, "start" | "handoff") {
-        return;
-    }
-    let button = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(&format!("[data-screen=welcome] button[data-intent={intent}]")).ok().flatten())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(b) = button {
-        let _ = b.focus();
-    }
 }
 
 /// The capture link for another device: this origin, the session and token

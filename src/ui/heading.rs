@@ -6,6 +6,11 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct HeadingProps {
     pub text: AttrValue,
+    /// Whether it takes the focus (off where the screen gives it to a
+    /// control instead: the welcome, to the button a keyboard user was on
+    /// in index.html's first screen).
+    #[prop_or(true)]
+    pub focus: bool,
 }
 
 #[function_component(Heading)]
@@ -13,8 +18,9 @@ pub fn heading(p: &HeadingProps) -> Html {
     let node = use_node_ref();
     {
         let node = node.clone();
+        let focus = p.focus;
         use_effect_with(p.text.clone(), move |_| {
-            if let Some(h) = node.cast::<web_sys::HtmlElement>() {
+            if let Some(h) = node.cast::<web_sys::HtmlElement>().filter(|_| focus) {
                 // Without scrolling: inside a checkout's iframe, moving the
                 // merchant's page under the shopper's finger would be worse
                 // than the focus ring being a little out of view.

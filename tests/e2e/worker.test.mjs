@@ -159,6 +159,32 @@ test("a press on the first screen under way when the app takes over is let finis
   }
 });
 
+test("a keyboard user on the first screen's button stays on that button when the app takes over", async () => {
+  const browser = await launch(clip("doc_good_001.jpg", 30));
+  browsers.push(browser);
+  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
+  let release;
+  const released = new Promise((r) => (release = r));
+  await context.route(/\/idcapture-[0-9a-f]{16}(_bg\.wasm|\.js)$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  try {
+    const o = await openCheckout(context, "", { auto: true });
+    const inner = () => o.page.frames().find((f) => f.url().startsWith(CAPTURE));
+    await o.frame.getByRole("button", { name: "Continuer sur un autre appareil" }).focus();
+    release();
+    await at(o.frame, "welcome");
+    await o.frame.locator(".shell").waitFor({ state: "detached" });
+    await new Promise((r) => setTimeout(r, 300));
+    const focused = await inner().evaluate(() => [document.activeElement?.dataset.intent, document.activeElement?.closest(".shell") !== null]);
+    assert.deepEqual(focused, ["handoff", false], "the app's own button, not the heading");
+  } finally {
+    release();
+    await context.close();
+  }
+});
+
 /** A browser on the good card, the checkout open, the capture frame's
  * requests recorded. */
 async function open(route) {
