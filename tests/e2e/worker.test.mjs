@@ -81,26 +81,32 @@ test("the first screen's files within 150 KB brotli and 180 KB gzip; the page mo
   assert.ok(m.gz <= PAGE_MODULE_MAX.gz, `page module ${m.gz} B gzip`);
 });
 
-test("the first screen is drawn, in the shopper's language, before the page module arrives; a press on it is kept", async () => {
+/** A browser on the good card whose page module (its glue and its wasm)
+ * is held back until `release()`; `held()` counts the requests held. */
+async function heldBack() {
   const browser = await launch(clip("doc_good_001.jpg", 30));
   browsers.push(browser);
   const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
-  // The page module (its glue and its wasm) is held back until released.
   let release;
   const released = new Promise((r) => (release = r));
-  let held = 0;
+  let count = 0;
   await context.route(/\/idcapture-[0-9a-f]{16}(_bg\.wasm|\.js)$/, async (route) => {
-    held += 1;
+    count += 1;
     await released;
     await route.continue();
   });
+  return { context, release, held: () => count };
+}
+
+test("the first screen is drawn, in the shopper's language, before the page module arrives; a press on it is kept", async () => {
+  const { context, release, held } = await heldBack();
   try {
     const o = await openCheckout(context, "?lang=es", { auto: true });
     const inner = () => o.page.frames().find((f) => f.url().startsWith(CAPTURE));
     const title = o.frame.getByRole("heading", { name: "Verifiquemos su identidad" });
     await title.waitFor({ timeout: 20000 });
     assert.equal(await o.frame.locator("html").getAttribute("lang"), "es");
-    assert.ok(held >= 1, "the page module is held back");
+    assert.ok(held() >= 1, "the page module is held back");
     assert.equal(await o.frame.locator('[data-screen="welcome"]').count(), 0, "the app has not drawn anything");
     // Only the Spanish copy is visible, and it is accessible.
     assert.equal(await o.frame.getByRole("button").count(), 2);
@@ -128,15 +134,7 @@ test("the first screen is drawn, in the shopper's language, before the page modu
 });
 
 test("a press on the first screen under way when the app takes over is let finish, and kept", async () => {
-  const browser = await launch(clip("doc_good_001.jpg", 30));
-  browsers.push(browser);
-  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
-  let release;
-  const released = new Promise((r) => (release = r));
-  await context.route(/\/idcapture-[0-9a-f]{16}(_bg\.wasm|\.js)$/, async (route) => {
-    await released;
-    await route.continue();
-  });
+  const { context, release } = await heldBack();
   try {
     const o = await openCheckout(context, "", { auto: true });
     const inner = () => o.page.frames().find((f) => f.url().startsWith(CAPTURE));
@@ -160,15 +158,7 @@ test("a press on the first screen under way when the app takes over is let finis
 });
 
 test("a keyboard user on the first screen's button stays on that button when the app takes over", async () => {
-  const browser = await launch(clip("doc_good_001.jpg", 30));
-  browsers.push(browser);
-  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
-  let release;
-  const released = new Promise((r) => (release = r));
-  await context.route(/\/idcapture-[0-9a-f]{16}(_bg\.wasm|\.js)$/, async (route) => {
-    await released;
-    await route.continue();
-  });
+  const { context, release } = await heldBack();
   try {
     const o = await openCheckout(context, "", { auto: true });
     const inner = () => o.page.frames().find((f) => f.url().startsWith(CAPTURE));
