@@ -175,16 +175,17 @@ pub fn app() -> Html {
     // resumed one is past it), the other device from wherever the shopper
     // may still leave for it.
     let settled = !matches!(*boot, Boot::Loading) || matches!(step, Step::Expired | Step::Cancelled);
-    // Set when the shell is taken away: the app then renders in its place.
-    let taken = use_state(|| false);
+    // Whether index.html's first screen is still in the page (the app
+    // renders nothing until it takes it away, then renders in its place).
+    let shell_up = use_state(|| shell().is_some());
     // The shell's button a keyboard user was on (not pressed): the app's
     // welcome focuses its own instead of its heading.
     let shell_focus = use_state(|| None::<AttrValue>);
     {
-        let (journey, on_start, ready, taken, shell_focus) =
-            (journey.clone(), on_start.clone(), ready.is_some(), taken.clone(), shell_focus.clone());
+        let (journey, on_start, ready, shell_up, shell_focus) =
+            (journey.clone(), on_start.clone(), ready.is_some(), shell_up.clone(), shell_focus.clone());
         use_effect_with(settled, move |settled| {
-            if *settled && shell().is_some() {
+            if *settled && *shell_up {
                 spawn_local(async move {
                     // A press under way is let finish: its button taken
                     // away between down and up, the click would never
@@ -211,12 +212,12 @@ pub fn app() -> Html {
                     if intent.is_none() {
                         shell_focus.set(focused.map(AttrValue::from));
                     }
-                    taken.set(true);
+                    shell_up.set(false);
                 });
             }
         });
     }
-    if shell().is_some() {
+    if *shell_up {
         return html! {};
     }
 

@@ -273,23 +273,25 @@ pub fn area_resample_into(src: &[u8], w: usize, h: usize, ow: usize, oh: usize, 
     }
 }
 
-/// The `k`-th smallest of `values` (0-based, `k < values.len()`), by a
-/// histogram of the 256 levels: what `select_nth_unstable(k)` returns, in
-/// one pass and without a copy.
-pub fn nth_level(values: &[u8], k: usize) -> u8 {
-    debug_assert!(k < values.len());
+/// The `ks[i]`-th smallest of `values` (0-based, each `< values.len()`), by
+/// one histogram of the 256 levels: what `select_nth_unstable(ks[i])`
+/// returns, in one pass and without a copy.
+pub fn nth_levels<const N: usize>(values: &[u8], ks: [usize; N]) -> [u8; N] {
+    debug_assert!(ks.iter().all(|&k| k < values.len()));
     let mut hist = [0usize; 256];
     for &v in values {
         hist[v as usize] += 1;
     }
-    let mut seen = 0;
-    for (v, &n) in hist.iter().enumerate() {
-        seen += n;
-        if seen > k {
-            return v as u8;
+    ks.map(|k| {
+        let mut seen = 0;
+        for (v, &n) in hist.iter().enumerate() {
+            seen += n;
+            if seen > k {
+                return v as u8;
+            }
         }
-    }
-    255
+        255
+    })
 }
 
 /// Separable box blur of radius `r` (window `2r+1`), edges clamped.
@@ -325,7 +327,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nth_level_is_the_sorted_order() {
+    fn nth_levels_are_the_sorted_order() {
         let mut x = 0x9e37_79b9u32;
         let v: Vec<u8> = (0..1001)
             .map(|_| {
@@ -338,9 +340,9 @@ mod tests {
         let mut sorted = v.clone();
         sorted.sort_unstable();
         for k in [0, 1, 20, 500, 980, 1000] {
-            assert_eq!(nth_level(&v, k), sorted[k], "k {k}");
+            assert_eq!(nth_levels(&v, [k])[0], sorted[k], "k {k}");
         }
-        assert_eq!(nth_level(&[7], 0), 7);
+        assert_eq!(nth_levels(&[7], [0, 0]), [7, 7]);
     }
 
     #[test]

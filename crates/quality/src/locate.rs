@@ -152,8 +152,7 @@ fn search(y: &[u8], w: usize, h: usize, scores: &mut LocateScores) -> Vec<(f32, 
     // Otsu's level, then higher ones up to the bright end: a card lying on
     // or against something nearly as light (a white cup, a lit sheet) merges
     // with it at Otsu's level and stands alone at a higher one.
-    let top = crate::frame::nth_level(&smooth, smooth.len() * 98 / 100);
-    let bottom = crate::frame::nth_level(&smooth, smooth.len() * 2 / 100);
+    let [top, bottom] = crate::frame::nth_levels(&smooth, [smooth.len() * 98 / 100, smooth.len() * 2 / 100]);
     // Outline gradients are judged against the frame's own range, so an
     // underexposed frame's card is still found (and called too dark).
     let range = (top.saturating_sub(bottom) as f32).max(16.0);

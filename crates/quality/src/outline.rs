@@ -136,8 +136,7 @@ fn edges(y: &[u8], w: usize, h: usize) -> Edges {
     }
     // The threshold follows the frame's own tonal range, so a dim frame's
     // card is still outlined (levels per pixel of the smoothed copy).
-    let hi = crate::frame::nth_level(&s, s.len() * 98 / 100) as f32;
-    let lo = crate::frame::nth_level(&s, s.len() * 2 / 100) as f32;
+    let [hi, lo] = crate::frame::nth_levels(&s, [s.len() * 98 / 100, s.len() * 2 / 100]).map(f32::from);
     let t = ((hi - lo) * 0.015).max(1.5);
     let mut angle = vec![f32::NAN; w * h];
     for r in 1..h - 1 {
