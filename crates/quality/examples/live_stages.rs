@@ -54,6 +54,9 @@ fn main() {
         let k = full.w as f32 / small.w as f32;
         let q = shrink(&l.quad, 0.88);
         let fq = q.map(|p| Pt { x: p.x * k, y: p.y * k });
+        time("  of locate: content", &mut || {
+            std::hint::black_box(idcapture_quality::outline::content(&small.y, small.w, small.h, &l.quad));
+        });
         time("blur sample", &mut || {
             std::hint::black_box(region::sample(&full.y, full.w, full.h, &fq, document::BLUR_SIDE));
         });

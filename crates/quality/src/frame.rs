@@ -163,15 +163,29 @@ impl Planes {
                 v.reserve_exact(n);
             }
         }
-        let ch = frame.format.channels();
-        for px in frame.data.chunks_exact(ch) {
-            let (r, g, b) = if ch == 1 { (px[0], px[0], px[0]) } else { (px[0], px[1], px[2]) };
+        // One plane at a time from an exact-size iterator, the channel count
+        // a constant in each arm: the compiler turns each into a tight,
+        // vectorised loop, where a loop pushing to four planes per pixel
+        // checked four capacities and the channel count every time.
+        let data = &frame.data[..n * frame.format.channels()];
+        fn split<const CH: usize>(data: &[u8], colour: bool, p: &mut Planes) {
+            let px = || data.chunks_exact(CH);
+            let (gi, bi) = if CH == 1 { (0, 0) } else { (1, 2) };
             if colour {
-                self.r.push(r);
-                self.g.push(g);
-                self.b.push(b);
+                p.r.extend(px().map(|c| c[0]));
+                p.g.extend(px().map(|c| c[gi]));
+                p.b.extend(px().map(|c| c[bi]));
             }
-            self.y.push(luma(r, g, b));
+            if CH == 1 {
+                p.y.extend_from_slice(data);
+            } else {
+                p.y.extend(px().map(|c| luma(c[0], c[1], c[2])));
+            }
+        }
+        match frame.format.channels() {
+            1 => split::<1>(data, colour, self),
+            3 => split::<3>(data, colour, self),
+            _ => split::<4>(data, colour, self),
         }
     }
 

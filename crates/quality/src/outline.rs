@@ -379,12 +379,85 @@ fn corner_angle(a: Pt, b: Pt, c: Pt) -> f32 {
 /// edge map the outline is found in: a document's content. Plain card stock
 /// with nothing printed scores near 0, a page of running text near 0.3; an
 /// identity document's portrait, fields and MRZ in between.
+///
+/// The same edges as [`edges`] marks, decided only where they are counted
+/// (the quadrilateral's box and a pixel around it for the suppression) and
+/// without their angle, which the share does not need: the live loop asks
+/// for this on every frame with a card, and the whole frame's edge map with
+/// an `atan2` per edge was most of the locator's time there.
 pub fn content(y: &[u8], w: usize, h: usize, quad: &[Pt; 4]) -> f32 {
     if w < 16 || h < 16 {
         return 0.0;
     }
     let (k, ww, wh, work) = work_plane(y, w, h);
-    clutter(&edges(&work, ww, wh), &quad.map(|p| Pt { x: p.x * k, y: p.y * k }))
+    edge_share(&work, ww, wh, &quad.map(|p| Pt { x: p.x * k, y: p.y * k }))
+}
+
+/// [`clutter`] of [`edges`], computed in the quadrilateral's box only.
+fn edge_share(y: &[u8], w: usize, h: usize, q: &[Pt; 4]) -> f32 {
+    let s = box_blur(&box_blur(y, w, h, 1), w, h, 1);
+    let [hi, lo] = crate::frame::nth_levels(&s, [s.len() * 98 / 100, s.len() * 2 / 100]).map(f32::from);
+    let t = ((hi - lo) * 0.015).max(1.5);
+    let inner = crate::geometry::shrink(q, 0.9);
+    let (x0, y0, x1, y1) = crate::geometry::bounds(&inner, w, h);
+    if x0 >= x1 || y0 >= y1 {
+        return 0.0;
+    }
+    // Gradients as `edges` computes them (same expressions, same order, so
+    // the same floats), on the box grown by the suppression's pixel and kept
+    // off the frame's outer ring, where `edges` leaves them at zero.
+    let (gx0, gy0) = (x0.saturating_sub(1).max(1), y0.saturating_sub(1).max(1));
+    let (gx1, gy1) = ((x1 + 1).min(w - 1), (y1 + 1).min(h - 1));
+    let mut gx = vec![0f32; w * h];
+    let mut gy = vec![0f32; w * h];
+    let mut mag = vec![0f32; w * h];
+    for r in gy0..gy1 {
+        let (up, mid, down) = (&s[(r - 1) * w..r * w], &s[r * w..(r + 1) * w], &s[(r + 1) * w..(r + 2) * w]);
+        for c in gx0..gx1 {
+            let p = |row: &[u8], dx: isize| row[(c as isize + dx) as usize] as f32;
+            let x = (p(up, 1) + 2.0 * p(mid, 1) + p(down, 1)) - (p(up, -1) + 2.0 * p(mid, -1) + p(down, -1));
+            let yy = (p(down, -1) + 2.0 * p(down, 0) + p(down, 1)) - (p(up, -1) + 2.0 * p(up, 0) + p(up, 1));
+            let i = r * w + c;
+            gx[i] = x / 8.0;
+            gy[i] = yy / 8.0;
+            mag[i] = (gx[i] * gx[i] + gy[i] * gy[i]).sqrt();
+        }
+    }
+    let (mut n, mut hit) = (0u32, 0u32);
+    for r in y0..y1 {
+        for c in x0..x1 {
+            if !crate::geometry::inside_convex(&inner, Pt { x: c as f32 + 0.5, y: r as f32 + 0.5 }) {
+                continue;
+            }
+            n += 1;
+            if r == 0 || c == 0 || r + 1 >= h || c + 1 >= w {
+                continue;
+            }
+            let i = r * w + c;
+            let m = mag[i];
+            if m < t {
+                continue;
+            }
+            let (ax, ay) = (gx[i].abs(), gy[i].abs());
+            let (a, b) = if ax > 2.414 * ay {
+                (mag[i - 1], mag[i + 1])
+            } else if ay > 2.414 * ax {
+                (mag[i - w], mag[i + w])
+            } else if (gx[i] > 0.0) == (gy[i] > 0.0) {
+                (mag[i - w - 1], mag[i + w + 1])
+            } else {
+                (mag[i - w + 1], mag[i + w - 1])
+            };
+            if m >= a && m > b {
+                hit += 1;
+            }
+        }
+    }
+    if n == 0 {
+        0.0
+    } else {
+        hit as f32 / n as f32
+    }
 }
 
 /// The plane the outline works on: at most [`WORK_SIDE`] px on its long
@@ -935,6 +1008,35 @@ const ASPECT_MAX_SIDE: f32 = 2.0;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The box-only share equals the whole map's, on print-like texture and
+    /// smooth gradients, for quads inside, across and beyond the frame.
+    #[test]
+    fn edge_share_is_the_edge_maps_clutter() {
+        let (w, h) = (97, 61);
+        let mut seed = 99u32;
+        let mut rnd = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            seed >> 24
+        };
+        let text: Vec<u8> = (0..w * h).map(|i| if rnd() % 5 == 0 || (i % w) % 13 < 2 { 30 } else { 210 }).collect();
+        let ramp: Vec<u8> = (0..w * h).map(|i| ((i % w) * 2 + (i / w)) as u8).collect();
+        let blobs: Vec<u8> = (0..w * h).map(|i| if ((i % w) / 9 + (i / w) / 7) % 3 == 0 { 60 } else { 180 }).collect();
+        let quads = [
+            [Pt { x: 10.0, y: 8.0 }, Pt { x: 80.0, y: 12.0 }, Pt { x: 78.0, y: 50.0 }, Pt { x: 12.0, y: 47.0 }],
+            [Pt { x: -5.0, y: -3.0 }, Pt { x: 102.0, y: -1.0 }, Pt { x: 101.0, y: 66.0 }, Pt { x: -4.0, y: 64.0 }],
+            [Pt { x: 40.0, y: 0.5 }, Pt { x: 96.5, y: 20.0 }, Pt { x: 70.0, y: 60.5 }, Pt { x: 20.0, y: 30.0 }],
+            [Pt { x: 1.0, y: 1.0 }, Pt { x: 4.0, y: 1.0 }, Pt { x: 4.0, y: 3.0 }, Pt { x: 1.0, y: 3.0 }],
+        ];
+        for img in [&text, &ramp, &blobs] {
+            for q in &quads {
+                let a = edge_share(img, w, h, q);
+                let b = clutter(&edges(img, w, h), q);
+                assert_eq!(a, b, "{q:?}");
+            }
+            assert!(edge_share(img, w, h, &quads[0]) > 0.0 || std::ptr::eq(img, &ramp));
+        }
+    }
 
     #[test]
     fn lighter_inside_reads_either_winding() {
