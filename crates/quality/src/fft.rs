@@ -3,10 +3,32 @@
 //! for the power spectrum of a 2^k x 2^k patch without pulling a large crate
 //! into the browser download.
 
+/// The twiddle factors of an `n`-point transform, `e^(-2 pi i k / n)` for
+/// `k < n / 2`, computed in f64: a table read by every stage (a stage of
+/// length `len` takes every `n / len`-th entry) instead of a rotation carried
+/// from one butterfly to the next, which chained each butterfly to the last
+/// and accumulated its rounding.
+pub fn twiddles(n: usize) -> Vec<(f32, f32)> {
+    (0..n / 2)
+        .map(|k| {
+            let a = -2.0 * std::f64::consts::PI * k as f64 / n as f64;
+            (a.cos() as f32, a.sin() as f32)
+        })
+        .collect()
+}
+
 /// In-place FFT of `re`/`im` (length a power of two).
 pub fn fft(re: &mut [f32], im: &mut [f32]) {
+    fft_with(re, im, &twiddles(re.len()));
+}
+
+/// [`fft`] with the table of [`twiddles`] for this length.
+pub fn fft_with(re: &mut [f32], im: &mut [f32], tw: &[(f32, f32)]) {
     let n = re.len();
-    debug_assert!(n.is_power_of_two() && im.len() == n);
+    debug_assert!(n.is_power_of_two() && im.len() == n && tw.len() == n / 2);
+    if n < 2 || im.len() != n || tw.len() != n / 2 {
+        return;
+    }
     // Bit-reversal permutation.
     let mut j = 0;
     for i in 1..n {
@@ -23,21 +45,21 @@ pub fn fft(re: &mut [f32], im: &mut [f32]) {
     }
     let mut len = 2;
     while len <= n {
-        let ang = -2.0 * std::f32::consts::PI / len as f32;
-        let (wr, wi) = (ang.cos(), ang.sin());
+        let half = len / 2;
+        let stride = n / len;
         for start in (0..n).step_by(len) {
-            let (mut cr, mut ci) = (1.0f32, 0.0f32);
-            for k in 0..len / 2 {
-                let (a, b) = (start + k, start + k + len / 2);
-                let tr = re[b] * cr - im[b] * ci;
-                let ti = re[b] * ci + im[b] * cr;
-                re[b] = re[a] - tr;
-                im[b] = im[a] - ti;
-                re[a] += tr;
-                im[a] += ti;
-                let nr = cr * wr - ci * wi;
-                ci = cr * wi + ci * wr;
-                cr = nr;
+            let (ra, rb) = re[start..start + len].split_at_mut(half);
+            let (ia, ib) = im[start..start + len].split_at_mut(half);
+            for (k, ((((ra, rb), ia), ib), _)) in
+                ra.iter_mut().zip(rb.iter_mut()).zip(ia.iter_mut()).zip(ib.iter_mut()).zip(0..half).enumerate()
+            {
+                let (cr, ci) = tw[k * stride];
+                let tr = *rb * cr - *ib * ci;
+                let ti = *rb * ci + *ib * cr;
+                *rb = *ra - tr;
+                *ib = *ia - ti;
+                *ra += tr;
+                *ia += ti;
             }
         }
         len <<= 1;
@@ -64,10 +86,11 @@ pub fn power2d(patch: &[f32], n: usize) -> Vec<f32> {
     let mut re = vec![0f32; cols * n];
     let mut im = vec![0f32; cols * n];
     let (mut zr, mut zi) = (vec![0f32; n], vec![0f32; n]);
+    let tw = twiddles(n);
     for r in (0..n).step_by(2) {
         zr.copy_from_slice(&patch[r * n..(r + 1) * n]);
         zi.copy_from_slice(&patch[(r + 1) * n..(r + 2) * n]);
-        fft(&mut zr, &mut zi);
+        fft_with(&mut zr, &mut zi, &tw);
         for k in 0..cols {
             let m = (n - k) % n;
             let (ar, ai) = ((zr[k] + zr[m]) * 0.5, (zi[k] - zi[m]) * 0.5);
@@ -81,7 +104,7 @@ pub fn power2d(patch: &[f32], n: usize) -> Vec<f32> {
     let mut power = vec![0f32; n * n];
     for c in 0..cols {
         let (cr, ci) = (&mut re[c * n..(c + 1) * n], &mut im[c * n..(c + 1) * n]);
-        fft(cr, ci);
+        fft_with(cr, ci, &tw);
         for r in 0..n {
             let p = cr[r] * cr[r] + ci[r] * ci[r];
             power[r * n + c] = p;

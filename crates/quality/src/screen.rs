@@ -61,8 +61,12 @@ fn patch_origin(c: &Pt, n: usize, w: usize, h: usize) -> (usize, usize) {
 struct Spectrum {
     /// The Hann window.
     win: Vec<f32>,
-    /// The ring (integer radius) of each frequency bin.
-    rings: Vec<u16>,
+    /// The in-band frequency bins of one half-plane: (index, ring). A real
+    /// patch's power spectrum is symmetric, `P(u, v) = P(-u, -v)`, and no
+    /// in-band bin is its own mirror, so every ring is its half-plane's
+    /// values twice over: the same median (the middle of a list of pairs
+    /// is the middle of one of each), the same peaks, at half the work.
+    bins: Vec<(u32, u16)>,
     /// Each in-band ring's slice of one flat buffer (a counting sort).
     offsets: Vec<usize>,
 }
@@ -78,18 +82,25 @@ impl Spectrum {
             let fy = if j < half { j } else { n - j } as f32;
             (fx * fx + fy * fy).sqrt() as usize
         };
-        let rings: Vec<u16> = (0..n * n).map(|k| ring_of(k % n, k / n) as u16).collect();
+        // Columns 1 to n/2 - 1 whole (their mirrors are the columns past
+        // n/2), columns 0 and n/2 in their upper half (rows 1 to n/2 - 1:
+        // the lower half mirrors it; rows 0 and n/2 there are out of band).
+        let in_half = |i: usize, j: usize| (1..half).contains(&i) || ((i == 0 || i == half) && (1..half).contains(&j));
+        let bins: Vec<(u32, u16)> = (0..n * n)
+            .filter(|&k| in_half(k % n, k / n))
+            .map(|k| (k as u32, ring_of(k % n, k / n)))
+            .filter(|&(_, r)| (r_min..half).contains(&r))
+            .map(|(k, r)| (k, r as u16))
+            .collect();
         let mut counts = vec![0usize; half + 1];
-        for &r in &rings {
-            if (r_min..half).contains(&(r as usize)) {
-                counts[r as usize] += 1;
-            }
+        for &(_, r) in &bins {
+            counts[r as usize] += 1;
         }
         let mut offsets = vec![0usize; half + 2];
         for r in 0..=half {
             offsets[r + 1] = offsets[r] + counts[r];
         }
-        Spectrum { win, rings, offsets }
+        Spectrum { win, bins, offsets }
     }
 }
 
@@ -107,10 +118,9 @@ pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
         other = Spectrum::new(n);
         &other
     };
-    let (win, rings, offsets) = (&t.win, &t.rings, &t.offsets);
+    let (win, bins, offsets) = (&t.win, &t.bins, &t.offsets);
     let r_min = R_MIN * n / N;
     let half = n / 2;
-    let in_band = |r: u16| (r_min..half).contains(&(r as usize));
     let mut flat = vec![0f32; offsets[half + 1]];
     let mut best = 0.0f32;
     let mut patch = vec![0f32; n * n];
@@ -140,11 +150,9 @@ pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
         }
         let power = power2d(&patch, n);
         let mut fill = offsets.clone();
-        for (k, &r) in rings.iter().enumerate() {
-            if in_band(r) {
-                flat[fill[r as usize]] = power[k];
-                fill[r as usize] += 1;
-            }
+        for &(k, r) in bins {
+            flat[fill[r as usize]] = power[k as usize];
+            fill[r as usize] += 1;
         }
         let mut medians = vec![0f32; half + 1];
         for r in r_min..half {
@@ -158,28 +166,28 @@ pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
         // ruled page, a guilloche or a striped cloth is periodic along one
         // direction only (its peaks and their harmonics lie on one line
         // through the origin); a display's pixel lattice along two.
-        let angle_of = |k: usize| {
-            let (i, j) = (k % n, k / n);
+        let angle_of = |k: u32| {
+            let (i, j) = (k as usize % n, k as usize / n);
             let fx = if i < half { i as f32 } else { i as f32 - n as f32 };
             let fy = if j < half { j as f32 } else { j as f32 - n as f32 };
             fy.atan2(fx).rem_euclid(std::f32::consts::PI)
         };
-        let ratio = |k: usize, r: u16| {
-            if in_band(r) && medians[r as usize] > 1e-6 {
-                power[k] / medians[r as usize]
+        let ratio = |k: u32, r: u16| {
+            if medians[r as usize] > 1e-6 {
+                power[k as usize] / medians[r as usize]
             } else {
                 0.0
             }
         };
         let mut first = (0f32, 0f32);
-        for (k, &r) in rings.iter().enumerate() {
+        for &(k, r) in bins {
             let v = ratio(k, r);
             if v > first.0 {
                 first = (v, angle_of(k));
             }
         }
         let mut second = 0f32;
-        for (k, &r) in rings.iter().enumerate() {
+        for &(k, r) in bins {
             let v = ratio(k, r);
             if v > second {
                 let mut d = (angle_of(k) - first.1).abs();
