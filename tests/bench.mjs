@@ -66,7 +66,10 @@ try {
   console.log(`  face detection at 640 px, step 4 (stills)      ${ms(r.face_640_ms)} ${ms(s.face_640_ms)}   ${x(r.simd_speedup_face_640)}`);
   console.log(`  MRZ read at 1280 px (${r.mrz_read}/${r.mrz_frames} frames read)        ${ms(r.mrz_1280_ms)} ${ms(s.mrz_1280_ms)}   ${x(r.simd_speedup_mrz_1280)}   / live document check = ${r.ratio_mrz_to_live.toFixed(2)}`);
   console.log(`  where the live document check's time goes (median per stage, frames with a document):`);
-  for (const [name, v] of Object.entries(r.live_stages_ms)) console.log(`    ${name.padEnd(12)} ${ms(v)}`);
+  console.log(`    ${"".padEnd(12)}    scalar       SIMD`);
+  for (const [name, v] of Object.entries(r.live_stages_ms)) {
+    console.log(`    ${name.padEnd(12)} ${ms(v)}   ${ms(r.simd.live_stages_ms[name])}`);
+  }
 } finally {
   await browser.close();
   server.close();

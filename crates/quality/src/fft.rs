@@ -3,18 +3,25 @@
 //! for the power spectrum of a 2^k x 2^k patch without pulling a large crate
 //! into the browser download.
 
-/// The twiddle factors of an `n`-point transform, `e^(-2 pi i k / n)` for
-/// `k < n / 2`, computed in f64: a table read by every stage (a stage of
-/// length `len` takes every `n / len`-th entry) instead of a rotation carried
-/// from one butterfly to the next, which chained each butterfly to the last
-/// and accumulated its rounding.
-pub fn twiddles(n: usize) -> Vec<(f32, f32)> {
-    (0..n / 2)
-        .map(|k| {
-            let a = -2.0 * std::f64::consts::PI * k as f64 / n as f64;
-            (a.cos() as f32, a.sin() as f32)
-        })
-        .collect()
+/// The twiddle factors of an `n`-point transform, stage by stage: the
+/// stage of length `len` (half `h = len / 2`) reads `e^(-2 pi i k / len)`,
+/// `k < h`, at `[h - 1, 2h - 1)` of both tables (real, imaginary parts),
+/// computed in f64. A table read in order by every butterfly of a stage,
+/// instead of a rotation carried from one butterfly to the next (which
+/// chained each to the last and accumulated its rounding), lets a stage's
+/// butterflies run side by side as vector operations.
+pub fn twiddles(n: usize) -> (Vec<f32>, Vec<f32>) {
+    let (mut re, mut im) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut len = 2;
+    while len <= n {
+        for k in 0..len / 2 {
+            let a = -2.0 * std::f64::consts::PI * k as f64 / len as f64;
+            re.push(a.cos() as f32);
+            im.push(a.sin() as f32);
+        }
+        len <<= 1;
+    }
+    (re, im)
 }
 
 /// In-place FFT of `re`/`im` (length a power of two).
@@ -22,11 +29,11 @@ pub fn fft(re: &mut [f32], im: &mut [f32]) {
     fft_with(re, im, &twiddles(re.len()));
 }
 
-/// [`fft`] with the table of [`twiddles`] for this length.
-pub fn fft_with(re: &mut [f32], im: &mut [f32], tw: &[(f32, f32)]) {
+/// [`fft`] with the tables of [`twiddles`] for this length.
+pub fn fft_with(re: &mut [f32], im: &mut [f32], tw: &(Vec<f32>, Vec<f32>)) {
     let n = re.len();
-    debug_assert!(n.is_power_of_two() && im.len() == n && tw.len() == n / 2);
-    if n < 2 || im.len() != n || tw.len() != n / 2 {
+    debug_assert!(n.is_power_of_two() && im.len() == n && tw.0.len() == n.saturating_sub(1));
+    if n < 2 || im.len() != n || tw.0.len() != n - 1 || tw.1.len() != n - 1 {
         return;
     }
     // Bit-reversal permutation.
@@ -46,14 +53,13 @@ pub fn fft_with(re: &mut [f32], im: &mut [f32], tw: &[(f32, f32)]) {
     let mut len = 2;
     while len <= n {
         let half = len / 2;
-        let stride = n / len;
-        for start in (0..n).step_by(len) {
-            let (ra, rb) = re[start..start + len].split_at_mut(half);
-            let (ia, ib) = im[start..start + len].split_at_mut(half);
-            for (k, ((((ra, rb), ia), ib), _)) in
-                ra.iter_mut().zip(rb.iter_mut()).zip(ia.iter_mut()).zip(ib.iter_mut()).zip(0..half).enumerate()
+        let (wr, wi) = (&tw.0[half - 1..len - 1], &tw.1[half - 1..len - 1]);
+        for (rs, is) in re.chunks_exact_mut(len).zip(im.chunks_exact_mut(len)) {
+            let (ra, rb) = rs.split_at_mut(half);
+            let (ia, ib) = is.split_at_mut(half);
+            for (((((ra, rb), ia), ib), &cr), &ci) in
+                ra.iter_mut().zip(rb.iter_mut()).zip(ia.iter_mut()).zip(ib.iter_mut()).zip(wr).zip(wi)
             {
-                let (cr, ci) = tw[k * stride];
                 let tr = *rb * cr - *ib * ci;
                 let ti = *rb * ci + *ib * cr;
                 *rb = *ra - tr;
@@ -92,7 +98,7 @@ pub fn power2d(patch: &[f32], n: usize) -> Vec<f32> {
         zi.copy_from_slice(&patch[(r + 1) * n..(r + 2) * n]);
         fft_with(&mut zr, &mut zi, &tw);
         for k in 0..cols {
-            let m = (n - k) % n;
+            let m = (n - k) & (n - 1); // n is a power of two: (n - k) mod n
             let (ar, ai) = ((zr[k] + zr[m]) * 0.5, (zi[k] - zi[m]) * 0.5);
             let (br, bi) = ((zi[k] + zi[m]) * 0.5, (zr[m] - zr[k]) * 0.5);
             re[k * n + r] = ar;
@@ -110,7 +116,7 @@ pub fn power2d(patch: &[f32], n: usize) -> Vec<f32> {
             power[r * n + c] = p;
             // The mirror bin (-r, -c), for the columns past n/2.
             if c != 0 && c != half {
-                power[((n - r) % n) * n + (n - c)] = p;
+                power[((n - r) & (n - 1)) * n + (n - c)] = p;
             }
         }
     }

@@ -131,20 +131,27 @@ pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
         let (x0, y0) = patch_origin(c, n, w, h);
         // High-pass: subtract a 5x5 local mean (edges clamped), so the
         // spectrum is not dominated by illumination and large shapes.
+        // The clamped source column of each of the table's columns, once.
+        let sxs: Vec<usize> =
+            (0..m).map(|i| (x0 as isize + i as isize - 2).clamp(0, w as isize - 1) as usize).collect();
         for j in 0..m {
             let sy = (y0 as isize + j as isize - 2).clamp(0, h as isize - 1) as usize;
+            let src = &y[sy * w..(sy + 1) * w];
+            let (above, here) = sat[j * (m + 1)..(j + 2) * (m + 1)].split_at_mut(m + 1);
             let mut row = 0u32;
-            for i in 0..m {
-                let sx = (x0 as isize + i as isize - 2).clamp(0, w as isize - 1) as usize;
-                row += y[sy * w + sx] as u32;
-                sat[(j + 1) * (m + 1) + i + 1] = sat[j * (m + 1) + i + 1] + row;
+            for ((out, &up), &sx) in here[1..].iter_mut().zip(&above[1..]).zip(&sxs) {
+                row += src[sx] as u32;
+                *out = up + row;
             }
         }
         for j in 0..n {
             for i in 0..n {
                 let (a, b) = (j * (m + 1) + i, (j + 5) * (m + 1) + i);
+                // 25 times the pixel less its 5x5 mean, exact in integers:
+                // the scale is the same for every bin, and the score is a
+                // ratio of powers (no division per pixel).
                 let sum = sat[b + 5] + sat[a] - sat[a + 5] - sat[b];
-                let v = y[(y0 + j) * w + x0 + i] as f32 - sum as f32 / 25.0;
+                let v = (25 * y[(y0 + j) * w + x0 + i] as i32 - sum as i32) as f32;
                 patch[j * n + i] = v * win[i] * win[j];
             }
         }
@@ -172,13 +179,9 @@ pub fn moire_peak(y: &[u8], w: usize, h: usize, centres: &[Pt]) -> f32 {
             let fy = if j < half { j as f32 } else { j as f32 - n as f32 };
             fy.atan2(fx).rem_euclid(std::f32::consts::PI)
         };
-        let ratio = |k: u32, r: u16| {
-            if medians[r as usize] > 1e-6 {
-                power[k as usize] / medians[r as usize]
-            } else {
-                0.0
-            }
-        };
+        // Each ring's reciprocal median, once (a flat ring: no peak).
+        let inverse: Vec<f32> = medians.iter().map(|&m| if m > 1e-6 * 625.0 { 1.0 / m } else { 0.0 }).collect();
+        let ratio = |k: u32, r: u16| power[k as usize] * inverse[r as usize];
         let mut first = (0f32, 0f32);
         for &(k, r) in bins {
             let v = ratio(k, r);
@@ -239,18 +242,25 @@ pub fn colour_alias(p: &Planes, centres: &[Pt]) -> f32 {
     let mut best = 0f32;
     for c in centres {
         let (x0, y0) = patch_origin(c, n, w, h);
+        // The clamped source column of each of the tables' columns, once.
+        let sxs: Vec<usize> =
+            (0..m).map(|i| (x0 as isize + i as isize - pad as isize).clamp(0, w as isize - 1) as usize).collect();
         for j in 0..m {
             let sy = (y0 as isize + j as isize - pad as isize).clamp(0, h as isize - 1) as usize;
+            let (ys, bs, rs) = (&p.y[sy * w..(sy + 1) * w], &p.b[sy * w..(sy + 1) * w], &p.r[sy * w..(sy + 1) * w]);
+            let [s0, s1, s2] = &mut sat;
+            let (a0, h0) = s0[j * (m + 1)..(j + 2) * (m + 1)].split_at_mut(m + 1);
+            let (a1, h1) = s1[j * (m + 1)..(j + 2) * (m + 1)].split_at_mut(m + 1);
+            let (a2, h2) = s2[j * (m + 1)..(j + 2) * (m + 1)].split_at_mut(m + 1);
             let mut row = [0i32; 3];
-            for i in 0..m {
-                let sx = (x0 as isize + i as isize - pad as isize).clamp(0, w as isize - 1) as usize;
-                let k = sy * w + sx;
-                let y = p.y[k] as i32;
-                let v = [y, p.b[k] as i32 - y, p.r[k] as i32 - y];
-                for p in 0..3 {
-                    row[p] += v[p];
-                    sat[p][(j + 1) * (m + 1) + i + 1] = sat[p][j * (m + 1) + i + 1] + row[p];
-                }
+            for (i, &sx) in sxs.iter().enumerate() {
+                let y = ys[sx] as i32;
+                row[0] += y;
+                row[1] += bs[sx] as i32 - y;
+                row[2] += rs[sx] as i32 - y;
+                h0[i + 1] = a0[i + 1] + row[0];
+                h1[i + 1] = a1[i + 1] + row[1];
+                h2[i + 1] = a2[i + 1] + row[2];
             }
         }
         // Sum over the k x k box centred on patch pixel (i, j).
@@ -276,15 +286,65 @@ pub fn colour_alias(p: &Planes, centres: &[Pt]) -> f32 {
         // Too few flat pixels (a patch of dense print) say nothing.
         if values.len() >= n * n / 16 {
             let k = values.len() * 3 / 4;
-            best = best.max(*values.select_nth_unstable(k).1 as f32 / 16.0);
+            best = best.max(kth_smallest(&mut values, k) as f32 / 16.0);
         }
     }
     best
 }
 
+/// The `k`-th smallest of `values` (non-negative), as `select_nth_unstable`
+/// gives it: counted in a histogram of the small values that nearly all of
+/// them are, the few large ones selected apart only when the rank falls
+/// among them.
+fn kth_smallest(values: &mut Vec<i32>, k: usize) -> i32 {
+    const BINS: usize = 4096;
+    let mut hist = vec![0u32; BINS];
+    let mut large = 0;
+    for &v in values.iter() {
+        match usize::try_from(v) {
+            Ok(i) if i < BINS => hist[i] += 1,
+            _ => large += 1,
+        }
+    }
+    let mut seen = 0usize;
+    for (v, &c) in hist.iter().enumerate() {
+        seen += c as usize;
+        if seen > k {
+            return v as i32;
+        }
+    }
+    // The rank lies among the large values (`k < values.len()`).
+    values.retain(|&v| usize::try_from(v).map_or(true, |i| i >= BINS));
+    if large == 0 || values.is_empty() {
+        return 0;
+    }
+    let k = (k - seen).min(values.len() - 1);
+    *values.select_nth_unstable(k).1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The histogram's rank is the sort's, with the rank among the small
+    /// values, among the large ones, and at their border.
+    #[test]
+    fn kth_smallest_is_the_sorted_rank() {
+        let mut s = 11u32;
+        for spread in [10u32, 4000, 5000, 1 << 20] {
+            let v: Vec<i32> = (0..997)
+                .map(|_| {
+                    s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    ((s >> 8) % spread) as i32
+                })
+                .collect();
+            let mut sorted = v.clone();
+            sorted.sort();
+            for k in [0, 1, 500, 747, 995, 996] {
+                assert_eq!(kth_smallest(&mut v.clone(), k), sorted[k], "spread {spread} k {k}");
+            }
+        }
+    }
 
     fn noise(seed: &mut u32) -> f32 {
         *seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
