@@ -32,8 +32,11 @@ pub fn fft(re: &mut [f32], im: &mut [f32]) {
 /// [`fft`] with the tables of [`twiddles`] for this length.
 pub fn fft_with(re: &mut [f32], im: &mut [f32], tw: &(Vec<f32>, Vec<f32>)) {
     let n = re.len();
-    debug_assert!(n.is_power_of_two() && im.len() == n && tw.0.len() == n.saturating_sub(1));
-    if n < 2 || im.len() != n || tw.0.len() != n - 1 || tw.1.len() != n - 1 {
+    assert!(
+        n.is_power_of_two() && im.len() == n && tw.0.len() == n - 1 && tw.1.len() == n - 1,
+        "fft: a power-of-two length and its twiddle tables"
+    );
+    if n < 2 {
         return;
     }
     // Bit-reversal permutation.

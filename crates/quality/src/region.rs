@@ -36,12 +36,16 @@ pub fn sample(plane: &[u8], w: usize, h: usize, poly: &[Pt], target_long: usize)
     // returns exactly (integer sums, exact in f64): copied instead (the live
     // loop's usual case, a card under the target size at 640 px).
     if ow == bw && oh == bh {
+        // Row spans only for a convex polygon (every turn the same way):
+        // another's row may hold two runs of inside cells.
+        let convex = is_convex(poly);
         let mut px = Vec::with_capacity(bw * bh);
         let mut mask = Vec::with_capacity(bw * bh);
         for j in 0..bh {
             px.extend(plane[(y0 + j) * w + x0..(y0 + j) * w + x1].iter().map(|&v| v as f32));
             let inside = |i: usize| inside_convex(poly, cell_centre(x0, y0, i, j, 1.0, 1.0));
-            match convex_row(poly, x0, y0 as f32 + j as f32 + 0.5, bw, inside) {
+            let span = if convex { convex_row(poly, x0, y0 as f32 + j as f32 + 0.5, bw, inside) } else { None };
+            match span {
                 Some((a, b)) => {
                     mask.extend((0..bw).map(|i| (a..b).contains(&i)));
                 }
@@ -51,6 +55,20 @@ pub fn sample(plane: &[u8], w: usize, h: usize, poly: &[Pt], target_long: usize)
         return Sampled { w: bw, h: bh, px, mask, scale };
     }
     area_average(plane, w, (x0, y0, bw, bh), poly, (ow, oh), scale)
+}
+
+/// Whether a polygon turns the same way at every corner (collinear
+/// corners allowed): its rows' inside cells are then one run.
+fn is_convex(poly: &[Pt]) -> bool {
+    let n = poly.len();
+    let (mut pos, mut neg) = (false, false);
+    for k in 0..n {
+        let (a, b, c) = (poly[k], poly[(k + 1) % n], poly[(k + 2) % n]);
+        let z = (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x);
+        pos |= z > 0.0;
+        neg |= z < 0.0;
+    }
+    !(pos && neg)
 }
 
 /// The cells of one row of a `bw`-cell box (left edge at `x0`, centres on
@@ -174,6 +192,8 @@ mod tests {
             [Pt { x: 20.0, y: 10.0 }, Pt { x: 21.5, y: 10.0 }, Pt { x: 21.5, y: 60.0 }, Pt { x: 20.0, y: 60.0 }],
             [Pt { x: 4.4, y: 52.2 }, Pt { x: 74.3, y: 60.9 }, Pt { x: 80.7, y: 12.1 }, Pt { x: 10.2, y: 5.5 }],
             [Pt { x: 30.0, y: 30.0 }, Pt { x: 60.0, y: 30.0 }, Pt { x: 60.0, y: 30.0 }, Pt { x: 30.0, y: 30.0 }],
+            // Concave (an arrowhead): rows with two runs, cell by cell.
+            [Pt { x: 0.0, y: 0.0 }, Pt { x: 40.0, y: 20.0 }, Pt { x: 0.0, y: 40.0 }, Pt { x: 30.0, y: 20.0 }],
         ];
         for q in &quads {
             let s = sample(&plane, w, h, q, 500);
