@@ -38,6 +38,7 @@ try {
   await at(o.frame, "welcome");
   const t0 = (await sample()).t;
   await wait(1500); // the worker prefetched at idle meanwhile
+  const pressed = (await sample()).t;
   await o.frame.getByRole("button", { name: "Commencer" }).click();
   await at(o.frame, "choose_document");
   const chosen = (await sample()).t;
@@ -81,6 +82,10 @@ try {
     `long tasks on the capture frame's main thread, first screen to Done (${((t1 - t0) / 1000).toFixed(1)} s): ` +
       `${long.length}${long.length ? ` [start ms, duration ms]: ${JSON.stringify(long)}` : " (goal: none)"}`,
   );
+  if (long.length) {
+    const at = (t) => Math.round(t - t0);
+    console.log(`  (ms after the first screen: Start pressed ${at(pressed)}, document chosen ${at(chosen)}; tasks at ${long.map(([s]) => at(s)).join(", ")})`);
+  }
 } finally {
   await browser.close();
   await server.stop();

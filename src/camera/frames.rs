@@ -28,12 +28,8 @@ extern "C" {
     fn cancel_video_frame_callback(this: &FrameVideo, handle: u32);
 }
 
-/// The JS-callable frame callback: `(now, metadata)` from
-/// `requestVideoFrameCallback`, `(now)` from `requestAnimationFrame`.
-type FrameCallback = Closure<dyn FnMut(f64, JsValue)>;
-
-/// What the clock calls: `(now, presented)` (see [`FrameClock`]).
-type Tick = Box<dyn FnMut(f64, Option<f64>)>;
+/// The JS-callable frame callback.
+type FrameCallback = Closure<dyn FnMut(f64)>;
 
 struct ClockInner {
     video: HtmlVideoElement,
@@ -41,7 +37,7 @@ struct ClockInner {
     pending: Cell<Option<i32>>,
     alive: Cell<bool>,
     callback: RefCell<Option<FrameCallback>>,
-    tick: RefCell<Tick>,
+    tick: RefCell<Box<dyn FnMut(f64)>>,
 }
 
 impl ClockInner {
@@ -71,17 +67,13 @@ impl ClockInner {
     }
 }
 
-/// Calls `tick(now_ms, presented)` once per presented video frame until
-/// dropped; `presented` is the frame's `presentationTime` (when it was handed
-/// to the compositor, on the `now` clock), known only with
-/// `requestVideoFrameCallback` (a `requestAnimationFrame` tick says nothing
-/// about frames).
+/// Calls `tick(now_ms)` once per presented video frame until dropped.
 pub struct FrameClock {
     inner: Rc<ClockInner>,
 }
 
 impl FrameClock {
-    pub fn new(video: HtmlVideoElement, tick: impl FnMut(f64, Option<f64>) + 'static) -> FrameClock {
+    pub fn new(video: HtmlVideoElement, tick: impl FnMut(f64) + 'static) -> FrameClock {
         let rvfc = Reflect::has(&video, &JsValue::from_str("requestVideoFrameCallback")).unwrap_or(false);
         let inner = Rc::new(ClockInner {
             video,
@@ -92,11 +84,8 @@ impl FrameClock {
             tick: RefCell::new(Box::new(tick)),
         });
         let weak: Weak<ClockInner> = Rc::downgrade(&inner);
-        let cb = FrameCallback::new(move |now: f64, meta: JsValue| {
+        let cb = FrameCallback::new(move |now: f64| {
             if let Some(inner) = weak.upgrade() {
-                let presented = (inner.rvfc && meta.is_object())
-                    .then(|| Reflect::get(&meta, &JsValue::from_str("presentationTime")).ok()?.as_f64())
-                    .flatten();
                 inner.pending.set(None);
                 if !inner.alive.get() {
                     return;
@@ -104,7 +93,7 @@ impl FrameClock {
                 // Re-entrance (a tick that drops its own clock) is harmless:
                 // `alive` is checked again before scheduling.
                 if let Ok(mut tick) = inner.tick.try_borrow_mut() {
-                    tick(now, presented);
+                    tick(now);
                 }
                 inner.schedule();
             }

@@ -7,11 +7,7 @@
 //! frame is in flight at a time: a frame that arrives while one is, or
 //! sooner than [`MIN_INTERVAL_MS`] after the last, is skipped, never
 //! queued, so a slow device analyses fewer frames and the page never
-//! waits. When a reply comes back after a frame was skipped (one presented
-//! after the last grab, as `requestVideoFrameCallback` tells), the video's
-//! newest frame is taken at once rather than at the next one's arrival: a
-//! round trip a little over a camera frame (33 ms at 30 frames/s) then
-//! costs its own length, not two frames.
+//! waits.
 
 use super::worker::{self, now_ms, parse_read, today, LOOK_TIMEOUT_MS, UNAVAILABLE_AFTER_MS};
 use crate::camera::{live_size, patch_origin, FrameClock, Grabber};
@@ -67,14 +63,6 @@ struct State {
     last_at: f64,
     /// A frame posted to the worker and not answered yet (its time).
     in_flight: Option<f64>,
-    /// A video frame was presented while one was in flight, after that
-    /// one was grabbed (so not the one grabbed): the reply takes the newest
-    /// at once instead of waiting for the next. Only known per video frame
-    /// (`requestVideoFrameCallback`); the `requestAnimationFrame` fallback
-    /// ticks at the display's rate anyway.
-    missed: bool,
-    /// When the last frame was grabbed (page clock).
-    grabbed_at: f64,
     analysed: u32,
     paused: Rc<Cell<bool>>,
     auto: bool,
@@ -107,7 +95,7 @@ fn buffer_of(a: &js_sys::Uint8ClampedArray) -> JsValue {
 impl State {
     /// On a new video frame: post it (and a larger copy for the MRZ, a few
     /// times a second while a document is in view) unless one is in flight.
-    fn tick(&mut self, now: f64, presented: Option<f64>, me: &Rc<RefCell<State>>) {
+    fn tick(&mut self, now: f64, me: &Rc<RefCell<State>>) {
         if !self.ready || self.paused.get() {
             return;
         }
@@ -121,13 +109,11 @@ impl State {
             self.mrz_in_flight = None;
         }
         let (vw, vh) = (self.video.video_width(), self.video.video_height());
-        self.missed = self.in_flight.is_some() && presented.is_some_and(|p| p > self.grabbed_at);
         if self.in_flight.is_none() && now - self.last_at >= MIN_INTERVAL_MS {
             let start = now_ms();
             let size = live_size(vw, vh, LIVE_SIDE as u32);
             if let Some(pixels) = self.grabber.grab(&self.video, size) {
                 self.last_at = now;
-                self.grabbed_at = start;
                 // The screen check's patch, cut at the camera's resolution
                 // where the last frame said (on the document, cycling over
                 // three places).
@@ -154,14 +140,6 @@ impl State {
                         let lost = state.try_borrow_mut().map(|mut s| s.looked(now, reply)).unwrap_or(false);
                         if lost {
                             LiveLoop::connect(&state);
-                        } else if let Ok(mut s) = state.try_borrow_mut() {
-                            // A frame came while this one was judged: the
-                            // newest is on the video now; waiting for the
-                            // one after it would halve the rate whenever
-                            // a round trip outlasts a camera frame.
-                            if s.missed {
-                                s.tick(now_ms(), None, &state);
-                            }
                         }
                     }
                 });
@@ -295,8 +273,6 @@ impl LiveLoop {
             next_patch: None,
             last_at: f64::NEG_INFINITY,
             in_flight: None,
-            missed: false,
-            grabbed_at: f64::NEG_INFINITY,
             analysed: 0,
             paused,
             auto,
@@ -316,9 +292,9 @@ impl LiveLoop {
         worker::tell(ToWorker::Begin);
         LiveLoop::connect(&state);
         let weak = Rc::downgrade(&state);
-        let clock = FrameClock::new(video, move |now, presented| {
+        let clock = FrameClock::new(video, move |now| {
             let Some(state) = weak.upgrade() else { return };
-            let ticked = state.try_borrow_mut().map(|mut s| s.tick(now, presented, &state));
+            let ticked = state.try_borrow_mut().map(|mut s| s.tick(now, &state));
             drop(ticked);
         });
         LiveLoop { _clock: clock, _state: state }
