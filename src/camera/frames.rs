@@ -8,7 +8,12 @@
 //! `requestAnimationFrame` where the browser has not got it (Firefox before
 //! 132). Frames are skipped, never queued: a callback that arrives while the
 //! previous analysis is too recent does nothing, and only one callback is
-//! ever pending. Both are cancelled when the handle is dropped.
+//! ever pending. The tick itself runs in a task of its own, booked by the
+//! callback (a zero-delay timer): frame callbacks run inside the browser's
+//! rendering step, and a canvas read-back there, slow on the first frames,
+//! made one task of it and the page's layout and paint (52-60 ms in 2 of 9
+//! journey benchmarks; none in 6 once split). All are cancelled when the
+//! handle is dropped.
 
 use js_sys::{Reflect, Uint8ClampedArray};
 use std::cell::{Cell, RefCell};
@@ -37,6 +42,11 @@ struct ClockInner {
     pending: Cell<Option<i32>>,
     alive: Cell<bool>,
     callback: RefCell<Option<FrameCallback>>,
+    /// The tick, run in a task of its own (see [`FrameClock::new`]).
+    run: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// The pending `setTimeout` of `run`, and the frame time it will tick.
+    timer: Cell<Option<i32>>,
+    at: Cell<f64>,
     tick: RefCell<Box<dyn FnMut(f64)>>,
 }
 
@@ -56,7 +66,22 @@ impl ClockInner {
         self.pending.set(handle);
     }
 
+    /// Tick for the frame booked.
+    fn tick_now(&self) {
+        if !self.alive.get() {
+            return;
+        }
+        // Re-entrance (a tick that drops its own clock) is harmless: the
+        // clock's handles are cancelled and `alive` stops what follows.
+        if let Ok(mut tick) = self.tick.try_borrow_mut() {
+            tick(self.at.get());
+        }
+    }
+
     fn cancel(&self) {
+        if let (Some(t), Some(w)) = (self.timer.take(), web_sys::window()) {
+            w.clear_timeout_with_handle(t);
+        }
         if let Some(h) = self.pending.take() {
             if self.rvfc {
                 self.video.unchecked_ref::<FrameVideo>().cancel_video_frame_callback(h as u32);
@@ -81,24 +106,50 @@ impl FrameClock {
             pending: Cell::new(None),
             alive: Cell::new(true),
             callback: RefCell::new(None),
+            run: RefCell::new(None),
+            timer: Cell::new(None),
+            at: Cell::new(0.0),
             tick: RefCell::new(Box::new(tick)),
         });
+        // The frame callback only books the tick in a task of its own: the
+        // browser runs frame callbacks in its rendering step, so a tick run
+        // there (a canvas draw and read-back, slow on the first frames while
+        // the video's pipeline warms up) would add to the page's layout and
+        // paint in one task, over 50 ms on a slow phone.
         let weak: Weak<ClockInner> = Rc::downgrade(&inner);
         let cb = FrameCallback::new(move |now: f64| {
+            let Some(inner) = weak.upgrade() else { return };
+            inner.pending.set(None);
+            if !inner.alive.get() {
+                return;
+            }
+            inner.at.set(now);
+            // One tick booked at a time: a frame that comes before it ran
+            // only moves its time on (skipped, never queued).
+            if inner.timer.get().is_none() {
+                let run = inner.run.borrow();
+                let timer = run.as_ref().zip(web_sys::window()).and_then(|(f, w)| {
+                    w.set_timeout_with_callback_and_timeout_and_arguments_0(f.as_ref().unchecked_ref(), 0).ok()
+                });
+                drop(run);
+                match timer {
+                    Some(t) => inner.timer.set(Some(t)),
+                    // No timer to be had: tick here rather than not at all.
+                    None => inner.tick_now(),
+                }
+            }
+            // The next frame is asked for at once, as before the split.
+            inner.schedule();
+        });
+        let weak: Weak<ClockInner> = Rc::downgrade(&inner);
+        let run = Closure::<dyn FnMut()>::new(move || {
             if let Some(inner) = weak.upgrade() {
-                inner.pending.set(None);
-                if !inner.alive.get() {
-                    return;
-                }
-                // Re-entrance (a tick that drops its own clock) is harmless:
-                // `alive` is checked again before scheduling.
-                if let Ok(mut tick) = inner.tick.try_borrow_mut() {
-                    tick(now);
-                }
-                inner.schedule();
+                inner.timer.set(None);
+                inner.tick_now();
             }
         });
         *inner.callback.borrow_mut() = Some(cb);
+        *inner.run.borrow_mut() = Some(run);
         inner.schedule();
         FrameClock { inner }
     }
