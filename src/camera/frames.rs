@@ -6,14 +6,16 @@
 //! rvfc": one call per frame presented, none while the video is paused or the
 //! page hidden), bound here since web-sys lacks it, and
 //! `requestAnimationFrame` where the browser has not got it (Firefox before
-//! 132). Frames are skipped, never queued: a callback that arrives while the
-//! previous analysis is too recent does nothing, and only one callback is
-//! ever pending. The tick itself runs in a task of its own, booked by the
-//! callback (a zero-delay timer): frame callbacks run inside the browser's
-//! rendering step, and a canvas read-back there, slow on the first frames,
-//! made one task of it and the page's layout and paint (52-60 ms in 2 of 9
-//! journey benchmarks; none in 6 once split). All are cancelled when the
-//! handle is dropped.
+//! 132). Frames are skipped, never queued: only one callback is ever
+//! pending, and the tick (which does nothing while the previous analysis is
+//! in flight or too recent) runs in a task of its own, booked by the
+//! callback with a zero-delay timer, one at a time; a frame that comes
+//! before it ran only moves its time on. Frame callbacks run inside the
+//! browser's rendering step, and a canvas read-back there, slow on the first
+//! frames, made one task of it and the page's layout and paint (a 52-60 ms
+//! task in 3 of 12 journey benchmarks; none in 6 once split). The grab may
+//! then see a frame newer than the time it is given, by at most about one
+//! frame. All are cancelled when the handle is dropped.
 
 use js_sys::{Reflect, Uint8ClampedArray};
 use std::cell::{Cell, RefCell};
@@ -92,7 +94,9 @@ impl ClockInner {
     }
 }
 
-/// Calls `tick(now_ms)` once per presented video frame until dropped.
+/// Calls `tick(now_ms)` at most once per presented video frame (with the
+/// `requestAnimationFrame` fallback: per display frame), in a task of its
+/// own, with the time of the latest frame seen, until dropped.
 pub struct FrameClock {
     inner: Rc<ClockInner>,
 }
