@@ -134,35 +134,46 @@ fn edges(y: &[u8], w: usize, h: usize) -> Edges {
             mag[i] = (gx[i] * gx[i] + gy[i] * gy[i]).sqrt();
         }
     }
-    // The threshold follows the frame's own tonal range, so a dim frame's
-    // card is still outlined (levels per pixel of the smoothed copy).
-    let [hi, lo] = crate::frame::nth_levels(&s, [s.len() * 98 / 100, s.len() * 2 / 100]).map(f32::from);
-    let t = ((hi - lo) * 0.015).max(1.5);
+    let t = edge_threshold(&s);
     let mut angle = vec![f32::NAN; w * h];
     for r in 1..h - 1 {
         for c in 1..w - 1 {
             let i = r * w + c;
-            let m = mag[i];
-            if m < t {
-                continue;
-            }
-            // Non-maximum suppression along the quantised gradient direction.
-            let (ax, ay) = (gx[i].abs(), gy[i].abs());
-            let (a, b) = if ax > 2.414 * ay {
-                (mag[i - 1], mag[i + 1])
-            } else if ay > 2.414 * ax {
-                (mag[i - w], mag[i + w])
-            } else if (gx[i] > 0.0) == (gy[i] > 0.0) {
-                (mag[i - w - 1], mag[i + w + 1])
-            } else {
-                (mag[i - w + 1], mag[i + w - 1])
-            };
-            if m >= a && m > b {
+            if is_edge(&gx, &gy, &mag, i, w, t) {
                 angle[i] = gy[i].atan2(gx[i]).rem_euclid(std::f32::consts::PI);
             }
         }
     }
     Edges { w, h, angle }
+}
+
+/// The gradient magnitude an edge needs in a smoothed plane: it follows the
+/// frame's own tonal range, so a dim frame's card is still outlined (levels
+/// per pixel of the smoothed copy).
+fn edge_threshold(s: &[u8]) -> f32 {
+    let [hi, lo] = crate::frame::nth_levels(s, [s.len() * 98 / 100, s.len() * 2 / 100]).map(f32::from);
+    ((hi - lo) * 0.015).max(1.5)
+}
+
+/// Whether pixel `i` (off the plane's outer ring) is an edge: its gradient
+/// magnitude at least `t` and a maximum along its quantised direction
+/// (non-maximum suppression, as in Canny's detector).
+fn is_edge(gx: &[f32], gy: &[f32], mag: &[f32], i: usize, w: usize, t: f32) -> bool {
+    let m = mag[i];
+    if m < t {
+        return false;
+    }
+    let (ax, ay) = (gx[i].abs(), gy[i].abs());
+    let (a, b) = if ax > 2.414 * ay {
+        (mag[i - 1], mag[i + 1])
+    } else if ay > 2.414 * ax {
+        (mag[i - w], mag[i + w])
+    } else if (gx[i] > 0.0) == (gy[i] > 0.0) {
+        (mag[i - w - 1], mag[i + w + 1])
+    } else {
+        (mag[i - w + 1], mag[i + w - 1])
+    };
+    m >= a && m > b
 }
 
 fn hough(e: &Edges, min_votes: u32) -> Vec<Line> {
@@ -396,8 +407,7 @@ pub fn content(y: &[u8], w: usize, h: usize, quad: &[Pt; 4]) -> f32 {
 /// [`clutter`] of [`edges`], computed in the quadrilateral's box only.
 fn edge_share(y: &[u8], w: usize, h: usize, q: &[Pt; 4]) -> f32 {
     let s = box_blur(&box_blur(y, w, h, 1), w, h, 1);
-    let [hi, lo] = crate::frame::nth_levels(&s, [s.len() * 98 / 100, s.len() * 2 / 100]).map(f32::from);
-    let t = ((hi - lo) * 0.015).max(1.5);
+    let t = edge_threshold(&s);
     let inner = crate::geometry::shrink(q, 0.9);
     let (x0, y0, x1, y1) = crate::geometry::bounds(&inner, w, h);
     if x0 >= x1 || y0 >= y1 {
@@ -433,22 +443,7 @@ fn edge_share(y: &[u8], w: usize, h: usize, q: &[Pt; 4]) -> f32 {
             if r == 0 || c == 0 || r + 1 >= h || c + 1 >= w {
                 continue;
             }
-            let i = r * w + c;
-            let m = mag[i];
-            if m < t {
-                continue;
-            }
-            let (ax, ay) = (gx[i].abs(), gy[i].abs());
-            let (a, b) = if ax > 2.414 * ay {
-                (mag[i - 1], mag[i + 1])
-            } else if ay > 2.414 * ax {
-                (mag[i - w], mag[i + w])
-            } else if (gx[i] > 0.0) == (gy[i] > 0.0) {
-                (mag[i - w - 1], mag[i + w + 1])
-            } else {
-                (mag[i - w + 1], mag[i + w - 1])
-            };
-            if m >= a && m > b {
+            if is_edge(&gx, &gy, &mag, r * w + c, w, t) {
                 hit += 1;
             }
         }
