@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
-"""Render the MRZ character templates shipped in crates/quality/src/mrz/glyphs.bin.
+"""Render the MRZ glyph bitmaps of crates/quality/tests/data/mrz-glyphs.bin.
+
+Test data only: `tests/mrz_synthetic.rs` draws random MRZs from these
+bitmaps (OCR-B and four substitute faces) to check that the reader never
+reads one wrong. The reader itself ships trained weights
+(`src/mrz/classes.bin`, made by `examples/train_mrz.rs`), not templates.
 
 The MRZ alphabet (ICAO Doc 9303 part 3, section 4.3: A-Z, 0-9 and the filler
 `<`) drawn in the OCR-B face the standard prescribes (ISO 1073-2; the
-public-domain digitisation by Matthew Skala, Debian `fonts-ocr-b`) and in the
+public-domain digitisation by Matthew Skala, Debian `fonts-ocr-b`, a copy in
+`tools/fonts/`) and in the
 monospaced faces that card printers and specimen generators substitute for it
 (DejaVu Sans Mono and Liberation Mono, regular and bold).
 

@@ -68,8 +68,7 @@ fn main() {
                 let grid = {
                     let seen: Vec<Vec<Option<&ocr::Observed>>> =
                         seen.iter().map(|r| r.iter().map(|o| o.as_ref()).collect()).collect();
-                    let all: Vec<&ocr::Observed> = seen.iter().flatten().flatten().copied().collect();
-                    mrz::zone_scores(&seen, mrz::zone_level(&all))
+                    mrz::zone_scores(&seen)
                 };
                 println!("  zone {zone:?} with height cue:");
                 for (li, row) in grid.iter().enumerate() {

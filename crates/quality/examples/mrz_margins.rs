@@ -16,9 +16,11 @@ fn main() {
     let labels: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(format!("{dir}/labels.json")).unwrap()).unwrap();
     let items = labels["items"].as_array().unwrap();
+    let model = std::env::var("CLASSES").ok().map(|p| Model::load(&std::fs::read(p).unwrap()));
     let (mut cells, mut errors, mut close3, mut close6, mut missing) = (0, 0, 0, 0, 0);
     let mut pairs: HashMap<(char, char), usize> = HashMap::new();
     let mut margins: Vec<f32> = Vec::new();
+    let mut trues: Vec<f32> = Vec::new();
     let mut k = 0;
     for it in items {
         let Some(truth) = it["mrz"].as_array() else { continue };
@@ -57,7 +59,7 @@ fn main() {
                         .iter()
                         .zip(truth[li])
                         .filter(|(o, &t)| {
-                            let sc = ocr::scores(o.as_ref(), None, 0);
+                            let sc = ocr::scores(o.as_ref(), None);
                             let b = (0..37).max_by(|&a, &b| sc[a].total_cmp(&sc[b])).unwrap();
                             SYMBOLS[b] != t
                         })
@@ -71,8 +73,10 @@ fn main() {
             let grid = {
                 let seen: Vec<Vec<Option<&ocr::Observed>>> =
                     seen.iter().map(|r| r.iter().map(|o| o.as_ref()).collect()).collect();
-                let all: Vec<&ocr::Observed> = seen.iter().flatten().flatten().copied().collect();
-                mrz::zone_scores(&seen, mrz::zone_level(&all))
+                match &model {
+                    Some(m) => learned_grid(&seen, m),
+                    None => mrz::zone_scores(&seen),
+                }
             };
             let bad: usize = grid
                 .iter()
@@ -105,6 +109,7 @@ fn main() {
                 let m = sc[ti] - os;
                 cells += 1;
                 margins.push(m);
+                trues.push(sc[ti]);
                 if m < 0.0 {
                     errors += 1;
                     *pairs.entry((c as char, SYMBOLS[oi] as char)).or_default() += 1;
@@ -121,11 +126,19 @@ fn main() {
         }
     }
     margins.sort_by(f32::total_cmp);
+    trues.sort_by(f32::total_cmp);
+    println!(
+        "true symbol's score: min {:.3} p1 {:.3} p50 {:.3}",
+        trues[0],
+        trues[trues.len() / 100],
+        trues[trues.len() / 2]
+    );
     let q = |f: f32| margins.get((margins.len() as f32 * f) as usize).copied().unwrap_or(0.0);
     let mut pv: Vec<_> = pairs.into_iter().collect();
     pv.sort_by_key(|p| std::cmp::Reverse(p.1));
     println!(
-        "cells {cells} errors {errors} under0.03 {close3} under0.06 {close6} no-zone {missing} margin p1 {:.3} p5 {:.3} p50 {:.3} sum-of-errors {:.2}",
+        "cells {cells} errors {errors} under0.03 {close3} under0.06 {close6} no-zone {missing} margin min {:.3} p1 {:.3} p5 {:.3} p50 {:.3} sum-of-errors {:.2}",
+        margins[0],
         q(0.01),
         q(0.05),
         q(0.5),
@@ -134,4 +147,53 @@ fn main() {
     println!("confusions (truth>read): {:?}", &pv[..pv.len().min(15)]);
     let neg: Vec<String> = margins.iter().take_while(|&&m| m < 0.0).take(25).map(|m| format!("{m:.3}")).collect();
     println!("worst leads of a wrong symbol: {}", neg.join(" "));
+}
+
+/// A classifier freshly trained by `examples/train_mrz.rs` (`CLASSES=path`),
+/// scored as `ocr` scores the shipped one, to compare before shipping it.
+struct Model {
+    rel_h: Vec<f32>,
+    w: Vec<Vec<f32>>,
+    kp: usize,
+}
+
+impl Model {
+    fn load(b: &[u8]) -> Model {
+        assert_eq!(&b[0..4], b"MRZC");
+        let kp = b[8] as usize;
+        let rel_h = b[46..83].iter().map(|&v| v as f32 / 100.0).collect();
+        let mut w = Vec::new();
+        let mut at = 83;
+        for _ in 0..37 * kp {
+            let sc = f32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+            at += 4;
+            w.push(b[at..at + ocr::TN].iter().map(|&v| v as i8 as f32 * sc).collect());
+            at += ocr::TN;
+        }
+        Model { rel_h, w, kp }
+    }
+    fn scores(&self, o: Option<&ocr::Observed>, cap: Option<f32>) -> mrz::format::CellScores {
+        let Some(o) = o else { return [-1f32; 37] };
+        std::array::from_fn(|k| {
+            let c: f32 = (0..self.kp)
+                .map(|p| self.w[k * self.kp + p].iter().zip(o.sample().iter()).map(|(a, b)| a * b).sum::<f32>())
+                .fold(f32::MIN, f32::max);
+            c - cap.map_or(0.0, |cap| (o.ink_h / cap - self.rel_h[k]).abs())
+        })
+    }
+}
+
+fn learned_grid(seen: &[Vec<Option<&ocr::Observed>>], m: &Model) -> Vec<Vec<mrz::format::CellScores>> {
+    let min = std::env::var("CAPMIN").ok().and_then(|v| v.parse().ok()).unwrap_or(0.5f32);
+    let mut caps: Vec<f32> = Vec::new();
+    for o in seen.iter().flatten().flatten().copied() {
+        let s = m.scores(Some(o), None);
+        let k = (0..37).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap_or(0);
+        if ocr::is_flat_capital(SYMBOLS[k]) && s[k] >= min {
+            caps.push(o.ink_h);
+        }
+    }
+    caps.sort_by(f32::total_cmp);
+    let cap = (caps.len() >= 4).then(|| caps[caps.len() / 2]);
+    seen.iter().map(|row| row.iter().map(|o| m.scores(*o, cap)).collect()).collect()
 }

@@ -81,9 +81,9 @@ fn shipped_mrz_frames_read_right() {
 }
 
 /// Issue 15's acceptance on the whole labelled set: no wrong read, no
-/// phantom, no wrong reason, and (measured at 47 of 48: a blurred
-/// passport whose name has an `E` too close to a `C`) 90 % of the sides
-/// read at least.
+/// phantom, no wrong reason, and every side read (measured at 48 of 48
+/// with the trained classifier; its least lead of a true symbol over any
+/// other is 0.090, against margins of 0.05 and 0.06).
 #[test]
 fn the_labelled_mrz_set_holds_its_floors() {
     let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/mrz");
@@ -96,7 +96,7 @@ fn the_labelled_mrz_set_holds_its_floors() {
     assert!(t.wrong.is_empty(), "wrong reads: {:?}", t.wrong);
     assert!(t.phantom.is_empty(), "MRZ where there is none: {:?}", t.phantom);
     assert!(t.reasons_wrong.is_empty(), "{:?}", t.reasons_wrong);
-    assert!(t.read as f32 >= 0.9 * t.sides as f32, "read {}/{}: missed {:?}", t.read, t.sides, t.missed);
+    assert_eq!(t.read, t.sides, "missed {:?}", t.missed);
 }
 
 /// Reading is deterministic and total on any input: a blank frame, noise, a
