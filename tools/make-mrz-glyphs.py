@@ -86,4 +86,4 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "crates/quality/src/mrz/glyphs.bin")
+    main(sys.argv[1] if len(sys.argv) > 1 else "crates/quality/tests/data/mrz-glyphs.bin")

@@ -16,7 +16,16 @@ fn main() {
     let labels: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(format!("{dir}/labels.json")).unwrap()).unwrap();
     let items = labels["items"].as_array().unwrap();
-    let model = std::env::var("CLASSES").ok().map(|p| Model::load(&std::fs::read(p).unwrap()));
+    // `CLASSES=path`: a table freshly written by `examples/train_mrz.rs`,
+    // scored exactly as the reader scores the shipped one.
+    let loaded = std::env::var("CLASSES")
+        .ok()
+        .map(|p| ocr::Classifier::parse(&std::fs::read(&p).unwrap()).unwrap_or_else(|e| panic!("{p}: {e:?}")));
+    let cls = loaded.as_ref().unwrap_or_else(|| ocr::Classifier::shipped());
+    let observe = |y: &[u8], w: usize, h: usize, c: &ocr::Cell| -> Option<ocr::Observed> {
+        let (s, ink_h) = ocr::sample(y, w, h, c)?;
+        Some(cls.observe(s, ink_h))
+    };
     let (mut cells, mut errors, mut close3, mut close6, mut missing) = (0, 0, 0, 0, 0);
     let mut pairs: HashMap<(char, char), usize> = HashMap::new();
     let mut margins: Vec<f32> = Vec::new();
@@ -54,7 +63,7 @@ fn main() {
                 let mut bl: Option<(usize, Vec<Option<ocr::Observed>>)> = None;
                 for s in (kk.min(n) - n)..=(kk - n).max(0) {
                     let row: Vec<Option<ocr::Observed>> =
-                        (0..n).map(|j| ocr::observe(&y, w, h, &line.cell((j + s) as f32, cap))).collect();
+                        (0..n).map(|j| observe(&y, w, h, &line.cell((j + s) as f32, cap))).collect();
                     let bad = row
                         .iter()
                         .zip(truth[li])
@@ -73,10 +82,7 @@ fn main() {
             let grid = {
                 let seen: Vec<Vec<Option<&ocr::Observed>>> =
                     seen.iter().map(|r| r.iter().map(|o| o.as_ref()).collect()).collect();
-                match &model {
-                    Some(m) => learned_grid(&seen, m),
-                    None => mrz::zone_scores(&seen),
-                }
+                mrz::zone_scores(&seen)
             };
             let bad: usize = grid
                 .iter()
@@ -147,53 +153,4 @@ fn main() {
     println!("confusions (truth>read): {:?}", &pv[..pv.len().min(15)]);
     let neg: Vec<String> = margins.iter().take_while(|&&m| m < 0.0).take(25).map(|m| format!("{m:.3}")).collect();
     println!("worst leads of a wrong symbol: {}", neg.join(" "));
-}
-
-/// A classifier freshly trained by `examples/train_mrz.rs` (`CLASSES=path`),
-/// scored as `ocr` scores the shipped one, to compare before shipping it.
-struct Model {
-    rel_h: Vec<f32>,
-    w: Vec<Vec<f32>>,
-    kp: usize,
-}
-
-impl Model {
-    fn load(b: &[u8]) -> Model {
-        assert_eq!(&b[0..4], b"MRZC");
-        let kp = b[8] as usize;
-        let rel_h = b[46..83].iter().map(|&v| v as f32 / 100.0).collect();
-        let mut w = Vec::new();
-        let mut at = 83;
-        for _ in 0..37 * kp {
-            let sc = f32::from_le_bytes(b[at..at + 4].try_into().unwrap());
-            at += 4;
-            w.push(b[at..at + ocr::TN].iter().map(|&v| v as i8 as f32 * sc).collect());
-            at += ocr::TN;
-        }
-        Model { rel_h, w, kp }
-    }
-    fn scores(&self, o: Option<&ocr::Observed>, cap: Option<f32>) -> mrz::format::CellScores {
-        let Some(o) = o else { return [-1f32; 37] };
-        std::array::from_fn(|k| {
-            let c: f32 = (0..self.kp)
-                .map(|p| self.w[k * self.kp + p].iter().zip(o.sample().iter()).map(|(a, b)| a * b).sum::<f32>())
-                .fold(f32::MIN, f32::max);
-            c - cap.map_or(0.0, |cap| (o.ink_h / cap - self.rel_h[k]).abs())
-        })
-    }
-}
-
-fn learned_grid(seen: &[Vec<Option<&ocr::Observed>>], m: &Model) -> Vec<Vec<mrz::format::CellScores>> {
-    let min = std::env::var("CAPMIN").ok().and_then(|v| v.parse().ok()).unwrap_or(0.5f32);
-    let mut caps: Vec<f32> = Vec::new();
-    for o in seen.iter().flatten().flatten().copied() {
-        let s = m.scores(Some(o), None);
-        let k = (0..37).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap_or(0);
-        if ocr::is_flat_capital(SYMBOLS[k]) && s[k] >= min {
-            caps.push(o.ink_h);
-        }
-    }
-    caps.sort_by(f32::total_cmp);
-    let cap = (caps.len() >= 4).then(|| caps[caps.len() / 2]);
-    seen.iter().map(|row| row.iter().map(|o| m.scores(*o, cap)).collect()).collect()
 }

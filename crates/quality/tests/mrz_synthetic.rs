@@ -212,8 +212,10 @@ fn unseen_mrzs_read_right_or_not_at_all() {
     println!("per face (drawn, read): {per_font:?}");
     println!("synthetic MRZs: {read}/{n} read, {} wrong, {} with a name misread", wrong.len(), unchecked_wrong.len());
     assert!(wrong.is_empty(), "wrong reads: {wrong:#?}");
-    assert!(unchecked_wrong.len() * 100 <= n, "names misread: {unchecked_wrong:#?}");
-    // OCR-B: 90-93 % read over six seeds with the trained classifier
+    // Of the zones read (in practice OCR-B's alone), at most 1 % with a name
+    // misread.
+    assert!(unchecked_wrong.len() * 100 <= read + unchecked_wrong.len(), "names misread: {unchecked_wrong:#?}");
+    // OCR-B: 92-95 % read over six seeds with the trained classifier
     // (blur up to two passes of a 3-px box on glyphs 12-25 px tall, drawn
     // from 14 x 20 bitmaps, is harsh); a floor under it. The substitute
     // faces read 0 % and never wrong.

@@ -293,22 +293,28 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
 /// towards the capitals' height (a clear read; calibrated on one half of
 /// the labelled MRZ frames, where it leaves the true symbol's least lead
 /// highest, and checked on the other).
-const CAP_SCORE: f32 = 0.6;
+pub const CAP_SCORE: f32 = 0.6;
 
-/// The zone's scores with the height cue: the capitals' ink height is the
-/// median over cells whose likeliest symbol (by shape alone, clearly) is a
-/// flat capital ([`ocr::is_flat_capital`]), when there are four or more.
-pub fn zone_scores(seen: &[Vec<Option<&ocr::Observed>>]) -> Vec<Vec<format::CellScores>> {
+/// The capitals' height in a zone: the median, scaled to `H`, over cells
+/// whose likeliest symbol (by shape alone, clearly) is a flat capital
+/// ([`ocr::is_flat_capital`]), when there are four or more (`None`: the
+/// height cue is left out, and `0` against `O` rests on shape alone).
+pub fn zone_cap<'a>(cells: impl IntoIterator<Item = &'a ocr::Observed>) -> Option<f32> {
     let mut caps: Vec<f32> = Vec::new();
-    for o in seen.iter().flatten().flatten().copied() {
+    for o in cells {
         let s = ocr::scores(Some(o), None);
         let k = (0..37).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap_or(0);
         if ocr::is_flat_capital(format::SYMBOLS[k]) && s[k] >= CAP_SCORE {
-            caps.push(o.ink_h);
+            caps.push(ocr::as_cap_height(o, k));
         }
     }
     caps.sort_by(f32::total_cmp);
-    let cap = (caps.len() >= 4).then(|| caps[caps.len() / 2]);
+    (caps.len() >= 4).then(|| caps[caps.len() / 2])
+}
+
+/// The zone's scores with the height cue ([`zone_cap`]).
+pub fn zone_scores(seen: &[Vec<Option<&ocr::Observed>>]) -> Vec<Vec<format::CellScores>> {
+    let cap = zone_cap(seen.iter().flatten().flatten().copied());
     seen.iter().map(|row| row.iter().map(|o| ocr::scores(*o, cap)).collect()).collect()
 }
 

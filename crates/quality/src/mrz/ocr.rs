@@ -8,19 +8,21 @@
 //! scaled to a fixed height, its width kept in proportion, so that `0` and
 //! `O`, which differ mostly in width, stay apart), resampled to `TW` x `TH`,
 //! made zero-mean and unit-norm, and scored against each symbol by the
-//! cosine between it and the symbol's weight vector: a normalised
-//! cross-correlation (J. P. Lewis, "Fast normalized cross-correlation",
-//! Vision Interface 1995) with a template that was *learned* rather than
-//! drawn. The weights (`classes.bin`: three prototypes per symbol, for
-//! sharp to soft print, 280 signed bytes and a scale each, 31 KB) are trained by `examples/train_mrz.rs` on OCR-B rendered and
-//! photographed in software (size, tilt, perspective, defocus, stroke
-//! weight, light, noise, JPEG), framed by this very code, with a
-//! large-margin cosine loss (H. Wang et al., "CosFace", CVPR 2018): the
-//! weights put their mass on the strokes that tell confusable symbols apart
-//! (the bar of `E` against `C`, the left stem of `B` against `8`), which a
-//! drawn template, matched as a whole, drowns in the blur. No labelled
-//! fixture is used in training; the decoder's margins are calibrated on one
-//! half of the labelled frames and checked on the other.
+//! cosine between it and the symbol's weight vector, itself zero-mean and
+//! unit-norm: a normalised cross-correlation (J. P. Lewis, "Fast normalized
+//! cross-correlation", Vision Interface 1995) with a template that was
+//! *learned* rather than drawn. The weights ([`Classifier`],
+//! `classes.bin`: three prototypes per symbol, 280 weights of 15 levels
+//! and a scale each, 31 KB, 13 KB gzipped) are trained by
+//! `examples/train_mrz.rs` on OCR-B rendered and photographed in software
+//! (size, tilt, perspective, defocus, stroke weight, light, noise, JPEG),
+//! sampled by this very code ([`sample`]), with a large-margin cosine loss
+//! (H. Wang et al., "CosFace", CVPR 2018): the weights put their mass on
+//! the strokes that tell confusable symbols apart (the bar of `E` against
+//! `C`, the left stem of `B` against `8`), which a drawn template, matched
+//! as a whole, drowns in the blur. No labelled fixture is used in
+//! training; the decoder's margins are calibrated on one half of the
+//! labelled frames and checked on the other.
 
 use super::format::{CellScores, SYMBOLS};
 use std::sync::OnceLock;
@@ -42,12 +44,91 @@ const HEIGHT_WEIGHT: f32 = 1.0;
 
 static CLASSES: &[u8] = include_bytes!("classes.bin");
 
-struct Model {
-    /// Unit-norm weights: `protos` per symbol, symbol-major.
+/// A trained cell classifier: `protos` weight vectors per symbol, each
+/// zero-mean and unit-norm (so that its dot product with a zero-mean,
+/// unit-norm sample is their normalised cross-correlation), and each
+/// symbol's ink height over OCR-B's `H` (the height cue).
+#[derive(Clone, Debug)]
+pub struct Classifier {
     w: Vec<[f32; TN]>,
     protos: usize,
-    /// Each symbol's ink height over OCR-B's `H`.
     rel_h: [f32; 37],
+}
+
+/// Why a classifier table was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableError {
+    Header,
+    Shape,
+    Alphabet,
+    Size,
+}
+
+impl Classifier {
+    /// Parse a table: b"MRZC", version 2, TW, TH, 37, prototypes per
+    /// symbol, the alphabet, 37 ink heights (x 100), then per prototype
+    /// (symbol-major) an f32 (little-endian) scale and TN signed bytes.
+    pub fn parse(g: &[u8]) -> Result<Classifier, TableError> {
+        if g.len() < 83 || &g[0..4] != b"MRZC" || g[4] != 2 {
+            return Err(TableError::Header);
+        }
+        if g[5] as usize != TW || g[6] as usize != TH || g[7] != 37 || g[8] == 0 {
+            return Err(TableError::Shape);
+        }
+        let protos = g[8] as usize;
+        if &g[9..46] != SYMBOLS {
+            return Err(TableError::Alphabet);
+        }
+        let rel_h = std::array::from_fn(|k| g[46 + k] as f32 / 100.0);
+        let data = &g[83..];
+        if data.len() != 37 * protos * (4 + TN) {
+            return Err(TableError::Size);
+        }
+        let w = data
+            .chunks_exact(4 + TN)
+            .map(|c| {
+                let scale = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                let mut a = [0f32; TN];
+                for (o, &v) in a.iter_mut().zip(&c[4..]) {
+                    *o = v as i8 as f32 * scale;
+                }
+                // Zero-mean and unit-norm again after quantisation (a
+                // vector without contrast, which training never makes,
+                // scores 0 against everything).
+                if !normalise(&mut a) {
+                    a = [0.0; TN];
+                }
+                a
+            })
+            .collect();
+        Ok(Classifier { w, protos, rel_h })
+    }
+
+    /// The classifier shipped in `classes.bin`.
+    pub fn shipped() -> &'static Classifier {
+        static M: OnceLock<Classifier> = OnceLock::new();
+        M.get_or_init(|| Classifier::parse(CLASSES).expect("classes.bin"))
+    }
+
+    /// Each symbol's cosine with a zero-mean, unit-norm sample: its best
+    /// prototype's. The prototype is chosen per cell, as in training (the
+    /// template matcher before it chose one blur level per zone; the
+    /// prototypes are not blur levels once trained, and choosing per zone
+    /// would score cells with weights they were not trained against).
+    pub fn cosines(&self, s: &[f32; TN]) -> [f32; 37] {
+        std::array::from_fn(|k| {
+            self.w[k * self.protos..(k + 1) * self.protos]
+                .iter()
+                .map(|p| p.iter().zip(s.iter()).map(|(a, b)| a * b).sum::<f32>())
+                .fold(-1.0, f32::max)
+        })
+    }
+
+    /// Observe a cell from its sample ([`sample`]).
+    pub fn observe(&self, sample: Box<[f32; TN]>, ink_h: f32) -> Observed {
+        let cos = self.cosines(&sample);
+        Observed { sample, ink_h, cos, rel_h: self.rel_h }
+    }
 }
 
 fn normalise(v: &mut [f32]) -> bool {
@@ -65,45 +146,6 @@ fn normalise(v: &mut [f32]) -> bool {
         *x /= norm;
     }
     true
-}
-
-/// `classes.bin`: b"MRZC", version 2, TW, TH, 37, prototypes per symbol,
-/// the alphabet, 37 ink heights (x 100), then per prototype (symbol-major)
-/// an f32 (little-endian) scale and TN signed bytes.
-fn model() -> &'static Model {
-    static M: OnceLock<Model> = OnceLock::new();
-    M.get_or_init(|| {
-        let g = CLASSES;
-        assert!(&g[0..4] == b"MRZC" && g[4] == 2, "classes.bin: bad header");
-        assert!(g[5] as usize == TW && g[6] as usize == TH && g[7] == 37, "classes.bin: shape");
-        let protos = g[8] as usize;
-        assert!(protos >= 1 && &g[9..46] == SYMBOLS, "classes.bin: alphabet");
-        let rel_h = std::array::from_fn(|k| g[46 + k] as f32 / 100.0);
-        let data = &g[83..];
-        assert_eq!(data.len(), 37 * protos * (4 + TN), "classes.bin: size");
-        let w = data
-            .chunks_exact(4 + TN)
-            .map(|c| {
-                let scale = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-                let mut a = [0f32; TN];
-                for (o, &v) in a.iter_mut().zip(&c[4..]) {
-                    *o = v as i8 as f32 * scale;
-                }
-                // Unit norm again after quantisation: the score is a cosine.
-                normalise_norm(&mut a);
-                a
-            })
-            .collect();
-        Model { w, protos, rel_h }
-    })
-}
-
-/// Scale to unit norm (the weights are zero-mean by training, not forced).
-fn normalise_norm(v: &mut [f32]) {
-    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if n > 0.0 {
-        v.iter_mut().for_each(|x| *x /= n);
-    }
 }
 
 /// A cell's place in the image: its centre, the unit vector along the line
@@ -228,40 +270,37 @@ pub fn framed(y: &[u8], w: usize, h: usize, c: &Cell) -> Option<(Cell, f32)> {
 }
 
 /// What the classifier saw in a cell: its framed ink, normalised, the
-/// ink's height, and each symbol's cosine.
+/// ink's height, each symbol's cosine, and the classifier's glyph heights.
 #[derive(Clone, Debug)]
 pub struct Observed {
     sample: Box<[f32; TN]>,
     pub ink_h: f32,
     cos: [f32; 37],
+    rel_h: [f32; 37],
 }
 
 impl Observed {
-    /// The framed ink resampled to `TW` x `TH`, zero-mean and unit-norm
-    /// (what the classifier is trained on: `examples/train_mrz.rs`).
+    /// The framed ink resampled to `TW` x `TH`, zero-mean and unit-norm.
     pub fn sample(&self) -> &[f32; TN] {
         &self.sample
     }
 }
 
-/// Observe a cell (`None` for a cell without ink).
-pub fn observe(y: &[u8], w: usize, h: usize, c: &Cell) -> Option<Observed> {
+/// A cell's framed ink resampled to `TW` x `TH`, zero-mean and unit-norm,
+/// and the ink's height (`None` for a cell without ink): what the
+/// classifier sees, and what `examples/train_mrz.rs` trains it on.
+pub fn sample(y: &[u8], w: usize, h: usize, c: &Cell) -> Option<(Box<[f32; TN]>, f32)> {
     let (f, ink_h) = framed(y, w, h, c)?;
-    let mut s = [0f32; TN];
-    sample_grid(y, w, h, &f, TW, TH, &mut s);
-    if !normalise(&mut s) {
-        return None;
-    }
-    let m = model();
-    // A symbol's cosine: its best prototype's (prototypes for sharp to
-    // soft print, as the trainer started them).
-    let cos = std::array::from_fn(|k| {
-        m.w[k * m.protos..(k + 1) * m.protos]
-            .iter()
-            .map(|p| p.iter().zip(s.iter()).map(|(a, b)| a * b).sum::<f32>())
-            .fold(-1.0, f32::max)
-    });
-    Some(Observed { sample: Box::new(s), ink_h, cos })
+    let mut s = Box::new([0f32; TN]);
+    sample_grid(y, w, h, &f, TW, TH, &mut s[..]);
+    normalise(&mut s[..]).then_some((s, ink_h))
+}
+
+/// Observe a cell with the shipped classifier (`None` for a cell without
+/// ink).
+pub fn observe(y: &[u8], w: usize, h: usize, c: &Cell) -> Option<Observed> {
+    let (s, ink_h) = sample(y, w, h, c)?;
+    Some(Classifier::shipped().observe(s, ink_h))
 }
 
 /// The symbols' scores for an observed cell: the cosine with each symbol's
@@ -269,9 +308,14 @@ pub fn observe(y: &[u8], w: usize, h: usize, c: &Cell) -> Option<Observed> {
 /// capitals (`cap`, when known) and the glyph's (in OCR-B digits stand
 /// taller than capitals, and `0` is otherwise an `O` narrowed).
 pub fn scores(o: Option<&Observed>, cap: Option<f32>) -> CellScores {
-    let m = model();
     let Some(o) = o else { return [-1f32; 37] };
-    std::array::from_fn(|k| o.cos[k] - cap.map_or(0.0, |cap| HEIGHT_WEIGHT * (o.ink_h / cap - m.rel_h[k]).abs()))
+    std::array::from_fn(|k| o.cos[k] - cap.map_or(0.0, |cap| HEIGHT_WEIGHT * (o.ink_h / cap - o.rel_h[k]).abs()))
+}
+
+/// A flat capital's ink height scaled to its face's `H` (OCR-B's `B`, `E`
+/// or `Z` stand a few per cent shorter), for the capitals' height.
+pub fn as_cap_height(o: &Observed, k: usize) -> f32 {
+    o.ink_h / o.rel_h[k]
 }
 
 /// Scores of every symbol for a cell, without the height cue (all -1 for a
@@ -280,8 +324,9 @@ pub fn classify(y: &[u8], w: usize, h: usize, c: &Cell) -> CellScores {
     scores(observe(y, w, h, c).as_ref(), None)
 }
 
-/// Capitals whose ink is exactly the capital height in every face (no
-/// overshoot like `O`, no tail like `Q`): the line's height reference.
+/// Capitals without overshoot (like `O`) or tail (like `Q`), whose ink
+/// height is the capital height give or take a few per cent
+/// ([`as_cap_height`] takes that out): the line's height reference.
 pub fn is_flat_capital(c: u8) -> bool {
     matches!(
         c,
@@ -325,7 +370,7 @@ mod tests {
             .unwrap()
             .px_bounds();
         let cap_per_px = (hb.max.y - hb.min.y) / 1000.0;
-        let (w, h) = (64usize, 64usize);
+        let (w, h) = (96usize, 96usize);
         // The pitch over the capitals' height (OCR-B is monospaced).
         let pitch_per_cap = font.as_scaled(PxScale::from(1000.0)).h_advance(font.glyph_id('<')) / 1000.0 / cap_per_px;
         // `sym` with capitals `cap` px tall, centred `dx` px off the cell,
@@ -340,7 +385,7 @@ mod tests {
                 let og = font.outline_glyph(g).unwrap();
                 let b = og.px_bounds();
                 // Baseline `cap / 2` below the cell's centre.
-                let (ox, oy) = (32.0 + at - (b.min.x + b.max.x) / 2.0, 32.0 + cap / 2.0);
+                let (ox, oy) = (48.0 + at - (b.min.x + b.max.x) / 2.0, 48.0 + cap / 2.0);
                 og.draw(|x, y, c| {
                     let (xx, yy) = ((ox + b.min.x) as usize + x as usize, (oy + b.min.y) as usize + y as usize);
                     cov[yy * w + xx] = c;
@@ -360,16 +405,15 @@ mod tests {
         };
         let mut bad = Vec::new();
         for (cap, blur, dx) in [(24.0f32, 0usize, 0.0f32), (16.0, 1, 2.0), (12.0, 0, -1.5)] {
-            let c = Cell { cx: 32.0, cy: 32.0, ux: 1.0, uy: 0.0, width: cap * pitch_per_cap, height: cap * BOX };
-            // The capitals' height as a zone measures it: the median ink
-            // height of the flat capitals, drawn alike.
-            let mut flat: Vec<f32> = SYMBOLS
+            let c = Cell { cx: 48.0, cy: 48.0, ux: 1.0, uy: 0.0, width: cap * pitch_per_cap, height: cap * BOX };
+            // The capitals' height as a zone measures it, from the flat
+            // capitals drawn alike.
+            let flat: Vec<Observed> = SYMBOLS
                 .iter()
                 .filter(|&&c| is_flat_capital(c))
-                .map(|&f| observe(&draw(f, cap, blur, dx), w, h, &c).unwrap().ink_h)
+                .map(|&f| observe(&draw(f, cap, blur, dx), w, h, &c).unwrap())
                 .collect();
-            flat.sort_by(f32::total_cmp);
-            let measured = flat[flat.len() / 2];
+            let measured = crate::mrz::zone_cap(&flat).expect("the capitals' height");
             for (k, &sym) in SYMBOLS.iter().enumerate() {
                 let s = scores(observe(&draw(sym, cap, blur, dx), w, h, &c).as_ref(), Some(measured));
                 let top = (0..37).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap();
@@ -387,6 +431,35 @@ mod tests {
             }
         }
         assert!(bad.is_empty(), "{bad:#?}");
+    }
+
+    /// A table that is not the format is refused with its reason; the
+    /// shipped one parses, with unit-norm, zero-mean weights.
+    #[test]
+    fn tables_are_checked() {
+        let good = CLASSES.to_vec();
+        let c = Classifier::parse(&good).unwrap();
+        for w in &c.w {
+            assert!((w.iter().map(|v| v * v).sum::<f32>() - 1.0).abs() < 1e-4);
+            assert!(w.iter().sum::<f32>().abs() < 1e-3);
+        }
+        assert_eq!(Classifier::parse(&good[..82]).unwrap_err(), TableError::Header);
+        assert_eq!(Classifier::parse(&good[..good.len() - 1]).unwrap_err(), TableError::Size);
+        let mut bad = good.clone();
+        bad[4] = 1;
+        assert_eq!(Classifier::parse(&bad).unwrap_err(), TableError::Header);
+        let mut bad = good.clone();
+        bad[5] = 15;
+        assert_eq!(Classifier::parse(&bad).unwrap_err(), TableError::Shape);
+        let mut bad = good.clone();
+        bad[8] = 0;
+        assert_eq!(Classifier::parse(&bad).unwrap_err(), TableError::Shape);
+        let mut bad = good.clone();
+        bad[9 + 10] = b'a';
+        assert_eq!(Classifier::parse(&bad).unwrap_err(), TableError::Alphabet);
+        let mut bad = good;
+        bad[8] = 2;
+        assert_eq!(Classifier::parse(&bad).unwrap_err(), TableError::Size);
     }
 
     #[test]
