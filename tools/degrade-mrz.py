@@ -14,6 +14,7 @@ import json, os, random, sys
 from PIL import Image, ImageFilter, ImageEnhance
 import numpy as np
 src, dst = sys.argv[1], sys.argv[2]
+os.makedirs(dst, exist_ok=True)
 lab = json.load(open(os.path.join(src, "labels.json")))
 random.seed(7)
 items = []

@@ -85,6 +85,10 @@ struct State {
     mrz_attempts: u32,
     /// The last analysed frame showed a document.
     document_seen: bool,
+    /// The last analysed frame showed glare on the document.
+    glare: bool,
+    /// Glare was seen when the frame in flight for the MRZ was taken.
+    mrz_glare: bool,
 }
 
 /// A typed array's buffer, to transfer.
@@ -151,6 +155,7 @@ impl State {
             let big = live_size(vw, vh, MRZ_SIDE);
             if let Some(pixels) = self.mrz_grabber.grab(&self.video, big) {
                 self.mrz_in_flight = Some(now);
+                self.mrz_glare = self.glare;
                 let (formats, day) = (self.mrz.formats.to_vec(), today().to_string());
                 let weak = Rc::downgrade(me);
                 wasm_bindgen_futures::spawn_local(async move {
@@ -180,7 +185,14 @@ impl State {
             return;
         }
         let read = lines.and_then(|l| parse_read(l, score, self.mrz.formats));
-        self.gate.offer(now, zone, read.as_ref());
+        // A read from a frame with glare on the document (when it was taken
+        // or by the latest look) is no read: a glyph under glare can read
+        // as another symbol, and no check digit covers the names.
+        if self.mrz_glare || self.glare {
+            self.gate.offer_under_glare(now, zone, read.as_ref());
+        } else {
+            self.gate.offer(now, zone, read.as_ref());
+        }
         self.mrz_attempts += 1;
         // For the end-to-end test and the benchmark: attempts, the last
         // one's time, and what the gate says (never what was read).
@@ -211,6 +223,7 @@ impl State {
         }
         self.next_patch = look.next_patch;
         self.document_seen = !self.part.is_selfie() && look.anchor.is_some();
+        self.glare = self.document_seen && look.cues.contains(Cue::Glare);
         // The card gone from view: what was read of it no longer holds.
         if !self.document_seen {
             self.gate.reset();
@@ -287,6 +300,8 @@ impl LiveLoop {
             mrz_next: f64::NEG_INFINITY,
             mrz_attempts: 0,
             document_seen: false,
+            glare: false,
+            mrz_glare: false,
         }));
         // A new screen: the worker forgets the last one's frames.
         worker::tell(ToWorker::Begin);

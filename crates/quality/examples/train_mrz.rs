@@ -9,14 +9,14 @@
 //! scale (perspective, locally), pixel integration, a defocus blur up to
 //! 0.15 capital heights, stroke weight from thin to bold, uneven paper and
 //! ink levels, sensor noise, and JPEG at a random quality. Each cell is then
-//! framed and sampled by the reader's own code ([`ocr::observe`]) from a
+//! framed and sampled by the reader's own code ([`ocr::sample`]) from a
 //! grid position jittered as the line fit jitters it, so the classifier
 //! learns exactly what the device will show it.
 //!
-//! The model is a cosine classifier (one unit-norm weight vector per
-//! symbol; the score is the cosine between it and the cell's zero-mean,
-//! unit-norm sample, in the units of the normalised cross-correlation it
-//! replaces) trained with a large-margin cosine loss (H. Wang et al.,
+//! The model is a cosine classifier (`PROTOS` zero-mean, unit-norm weight
+//! vectors per symbol, started from the mean cells of as many bands of
+//! defocus; a symbol's score is its best prototype's cosine with the cell's
+//! zero-mean, unit-norm sample, a normalised cross-correlation) trained with a large-margin cosine loss (H. Wang et al.,
 //! "CosFace: Large margin cosine loss for deep face recognition", CVPR 2018:
 //! softmax over `s (cos - m [true class])`), so that the true symbol must
 //! lead every other by `m` in training, which is the lead the decoder asks
@@ -160,7 +160,8 @@ fn weight(img: &mut Img, r: i32) {
     }
 }
 
-/// One rendered zone: its cells, observed by the reader's code.
+/// One rendered zone: its cells, sampled by the reader's code, and (one
+/// cell in ten) a junk cell beside one.
 fn zone(font: &FontVec, rng: &mut Rng, id: usize, out: &mut Vec<Sample>, junk: &mut Vec<Junk>, failed: &mut usize) {
     // Capital height of OCR-B's H at scale 1 px.
     let h_id = font.glyph_id('H');
@@ -286,12 +287,13 @@ fn zone(font: &FontVec, rng: &mut Rng, id: usize, out: &mut Vec<Sample>, junk: &
         // glyph half covered by a bright or a dark blot.
         if rng.f() < 0.1 {
             let kind = rng.below(3);
-            let mut img = px.clone();
             let mut jc = cell;
+            let mut img = std::borrow::Cow::Borrowed(&px);
             if kind == 0 {
                 jc.cx += ux * pitch * 0.5;
                 jc.cy += uy * pitch * 0.5;
             } else {
+                let img = img.to_mut();
                 let (bx, by) = (cell.cx + rng.range(-0.4, 0.4) * pitch, cell.cy + rng.range(-0.4, 0.4) * cap);
                 let r = rng.range(0.3, 0.6) * cap;
                 let v = if kind == 1 { 255.0 } else { rng.range(0.0, 80.0) };
@@ -323,7 +325,7 @@ fn main() {
     let font = FontVec::try_from_vec(std::fs::read(&font_path).unwrap()).unwrap();
     // `EVAL=1`: no training; score the table at the output path on fresh
     // held-out zones.
-    if std::env::var("EVAL").is_ok() {
+    if std::env::var("EVAL").is_ok_and(|v| v == "1") {
         let mut rng = Rng(seed ^ 0xE7A1);
         let (mut held, mut junk, mut failed) = (Vec::new(), Vec::new(), 0);
         for z in 0..(lines as usize / 5).div_ceil(LINES_PER_ZONE) {
@@ -354,7 +356,8 @@ fn main() {
     // 0.086: their print keeps the outline's proportions.)
     let outline_h = |c: char| {
         let g = font.glyph_id(c).with_scale_and_position(PxScale::from(1000.0), point(0.0, 0.0));
-        font.outline_glyph(g).map_or(0.0, |o| o.px_bounds().max.y - o.px_bounds().min.y)
+        let o = font.outline_glyph(g).expect("every MRZ symbol has an outline in OCR-B");
+        o.px_bounds().max.y - o.px_bounds().min.y
     };
     let rel_h: Vec<f32> = SYMBOLS.iter().map(|&c| outline_h(c as char) / outline_h('H')).collect();
     // Initial weights: prototype p of each class is the mean of its samples
@@ -446,7 +449,7 @@ fn main() {
     // information in a byte, so the table gzips to 12.8 KB instead of 30
     // (the download's budget), while the labelled frames' least leads stay
     // within 0.01 of the unquantised model's (`QUANT=127` writes 8 bits).
-    let levels = env("QUANT", 7) as f32;
+    let levels = env("QUANT", 7).clamp(1, 127) as f32;
     for w in &wt {
         let mx = w.iter().fold(0f32, |a, v| a.max(v.abs()));
         outb.extend((mx / levels).to_le_bytes());

@@ -262,14 +262,22 @@ pub enum DecodeError {
 // in 0.15 % of cells and over 0.08 in 0.07 %; of the pairs no check digit
 // tells apart (values equal mod 10: `6`/`G`, `1`/`L`, `0`/`<`, ...), one
 // cell led by over 0.05 and none by over 0.06, under [`CLEAR_MARGIN`].
+// (That figure is for one wrong cell; two that cancel in a digits-only
+// field are a rival read whose summed loss must also clear CLEAR_MARGIN.)
+// The choices made on the labelled frames (weights of 15 levels, glyph
+// heights from the outlines, no reject class) were made watching both
+// halves; the held-out checks are the degraded copies and the rendered and
+// synthetic sets.
 
 /// Least score of a cell's chosen symbol: a cell that matches nothing (a
 /// blank, a smear) is no read. A quarter under the calibration half's
 /// least true score (0.339). It does not tell a glyph half under glare or
 /// a stain from a glyph: on rendered blots, a fifth read as another symbol
-/// with a name's lead ([`UNCHECKED_MARGIN`]). The live check waits for the
-/// MRZ only on a frame it found free of glare (`live::Cue::ReadMrz`), and
-/// the check digits catch such a cell in every field but the names.
+/// with a name's lead ([`UNCHECKED_MARGIN`]). No check digit covers the
+/// document code, issuer, names, sex or nationality, and in a document
+/// number a swap of symbols equal mod 10 (`1`/`L`, `0`/`<`) passes the
+/// check; so the live check does not count the reads of frames where it
+/// sees glare on the document (`live::Gate::offer_under_glare`).
 pub const MIN_SCORE: f32 = 0.25;
 /// Most loss of score (summed over unreported cells, against each cell's
 /// likeliest allowed symbol) of a read that passes every check: a tie the

@@ -56,6 +56,16 @@ impl Gate {
         }
     }
 
+    /// Record an attempt on a frame the live check saw glare on: its zone
+    /// counts as seen, its read does not. A glyph half under glare can
+    /// read as another symbol with a clear lead (a fifth of rendered blots
+    /// do, `examples/train_mrz.rs`), the check digits cover no name, sex or
+    /// nationality, and two frames of a card held still under the same
+    /// light would agree on the misread.
+    pub fn offer_under_glare(&mut self, at: f64, zone: bool, read: Option<&Read>) {
+        self.offer(at, zone || read.is_some(), None);
+    }
+
     /// The read that [`AGREE`] recent attempts made identically, the latest
     /// attempt among them (a card taken away, or another one shown, ends
     /// the agreement at once), and no recent attempt read otherwise.
@@ -113,6 +123,22 @@ mod tests {
         ["IRFRA0FVLSPE8K4<<<<<<<<<<<<<<<", "6506250F3107047FRA<<<<<<<<<<<6", "LEROY<<CAMILLE<PAUL<<<<<<<<<<<"];
     const B: [&str; 3] =
         ["IRFRAGFDM1M3HN4<<<<<<<<<<<<<<<", "8211251F2406019FRA<<<<<<<<<<<6", "DUBOIS<<CAMILLE<PAUL<<<<<<<<<<"];
+
+    #[test]
+    fn reads_under_glare_never_agree() {
+        let mut g = Gate::default();
+        g.offer_under_glare(0.0, true, Some(&read(A)));
+        g.offer_under_glare(300.0, true, Some(&read(A)));
+        g.offer_under_glare(600.0, false, Some(&read(A)));
+        assert!(g.agreed(600.0).is_none(), "reads under glare count for nothing");
+        // But the zone was seen (the shopper is not told to turn over).
+        assert!(g.attempts.iter().all(|a| a.zone && a.read.is_none()));
+        assert_eq!(g.cue(600.0), Cue::ReadMrz);
+        // Out of the glare, two reads agree as ever.
+        g.offer(900.0, true, Some(&read(A)));
+        g.offer(1200.0, true, Some(&read(A)));
+        assert!(g.agreed(1200.0).is_some());
+    }
 
     #[test]
     fn two_identical_reads_agree_and_a_different_one_vetoes() {
