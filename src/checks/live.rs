@@ -87,8 +87,6 @@ struct State {
     document_seen: bool,
     /// The last analysed frame showed glare on the document.
     glare: bool,
-    /// Glare was seen when the frame in flight for the MRZ was taken.
-    mrz_glare: bool,
 }
 
 /// A typed array's buffer, to transfer.
@@ -155,7 +153,8 @@ impl State {
             let big = live_size(vw, vh, MRZ_SIDE);
             if let Some(pixels) = self.mrz_grabber.grab(&self.video, big) {
                 self.mrz_in_flight = Some(now);
-                self.mrz_glare = self.glare;
+                // Glare as the looks saw it when this frame was taken.
+                let glare_then = self.glare;
                 let (formats, day) = (self.mrz.formats.to_vec(), today().to_string());
                 let weak = Rc::downgrade(me);
                 wasm_bindgen_futures::spawn_local(async move {
@@ -164,7 +163,7 @@ impl State {
                     let reply = worker::ask(msg, &[("pixels", &px)], LOOK_TIMEOUT_MS).await;
                     if let Some(state) = weak.upgrade() {
                         if let Ok(mut s) = state.try_borrow_mut() {
-                            s.mrz_read(now, reply);
+                            s.mrz_read(now, glare_then, reply);
                         }
                     }
                 });
@@ -172,8 +171,13 @@ impl State {
         }
     }
 
-    /// The worker's MRZ attempt on the frame of `now`: tell the gate.
-    fn mrz_read(&mut self, now: f64, reply: Option<FromWorker>) {
+    /// The worker's MRZ attempt on the frame of `now`: tell the gate. A
+    /// reply to a request given up as stale (another one has been posted
+    /// since) is dropped.
+    fn mrz_read(&mut self, now: f64, glare_then: bool, reply: Option<FromWorker>) {
+        if self.mrz_in_flight.is_some_and(|t| t != now) {
+            return;
+        }
         self.mrz_in_flight = None;
         let Some(FromWorker::MrzRead { zone, lines, score, ms, .. }) = reply else {
             // No answer: the worker is busy or gone; live frames first.
@@ -188,7 +192,7 @@ impl State {
         // A read from a frame with glare on the document (when it was taken
         // or by the latest look) is no read: a glyph under glare can read
         // as another symbol, and no check digit covers the names.
-        if self.mrz_glare || self.glare {
+        if glare_then || self.glare {
             self.gate.offer_under_glare(now, zone, read.as_ref());
         } else {
             self.gate.offer(now, zone, read.as_ref());
@@ -301,7 +305,6 @@ impl LiveLoop {
             mrz_attempts: 0,
             document_seen: false,
             glare: false,
-            mrz_glare: false,
         }));
         // A new screen: the worker forgets the last one's frames.
         worker::tell(ToWorker::Begin);

@@ -375,7 +375,12 @@ pub async fn check_still(
         None
     } else {
         // What the still says, settled with what the live frames agreed on.
-        super::settle(mrz_lines.and_then(|l| parse_read(l, mrz_score, mrz.formats)), agreed)
+        // A still with glare on the document (refused, or sent anyway by the
+        // shopper) says nothing of its own: a glyph under glare can read as
+        // another symbol where no check digit looks.
+        let glare = reasons.contains(&idcapture_quality::Reason::Glare);
+        let own = mrz_lines.filter(|_| !glare).and_then(|l| parse_read(l, mrz_score, mrz.formats));
+        super::settle(own, agreed)
     };
     if let Some(r) = &read {
         reasons.extend(mrz::reasons(&r.mrz, today()));

@@ -22,6 +22,8 @@ struct Tally {
     missed: Vec<String>,
     phantom: Vec<String>,
     reasons_wrong: Vec<String>,
+    /// The most of a cell's box any read zone had under glare.
+    glare_share: f32,
 }
 
 fn score(folder: &Path) -> Tally {
@@ -33,7 +35,10 @@ fn score(folder: &Path) -> Tally {
         let img = image::open(folder.join(file)).unwrap_or_else(|e| panic!("{file}: {e}")).to_rgb8();
         let frame = Frame::new(img.width() as usize, img.height() as usize, PixelFormat::Rgb, img.as_raw()).unwrap();
         let planes = Planes::from_frame(&frame);
-        let (read, _) = mrz::read(&planes.y, planes.w, planes.h, today);
+        let (read, trace) = mrz::read(&planes.y, planes.w, planes.h, today);
+        if read.is_some() {
+            t.glare_share = t.glare_share.max(trace.glare_share);
+        }
         let truth = &it["fields"];
         match (truth.is_null(), &read) {
             (true, Some(_)) => t.phantom.push(file.into()),
@@ -98,6 +103,8 @@ fn the_labelled_mrz_set_holds_its_floors() {
     assert!(t.phantom.is_empty(), "MRZ where there is none: {:?}", t.phantom);
     assert!(t.reasons_wrong.is_empty(), "{:?}", t.reasons_wrong);
     assert_eq!(t.read, t.sides, "missed {:?}", t.missed);
+    // No labelled side comes near the glare refusal.
+    assert!(t.glare_share < mrz::GLARE_SHARE / 2.0, "a side near the glare refusal: {}", t.glare_share);
 }
 
 /// Reading is deterministic and total on any input: a blank frame, noise, a

@@ -276,8 +276,10 @@ pub enum DecodeError {
 /// with a name's lead ([`UNCHECKED_MARGIN`]). No check digit covers the
 /// document code, issuer, names, sex or nationality, and in a document
 /// number a swap of symbols equal mod 10 (`1`/`L`, `0`/`<`) passes the
-/// check; so the live check does not count the reads of frames where it
-/// sees glare on the document (`live::Gate::offer_under_glare`).
+/// check; so a zone with a highlight over its cells is no read
+/// (`mrz::glare_share`), the live check does not count the reads of frames
+/// where it sees glare on the document (`live::Gate::offer_under_glare`),
+/// and a still with glare reports no read of its own.
 pub const MIN_SCORE: f32 = 0.25;
 /// Most loss of score (summed over unreported cells, against each cell's
 /// likeliest allowed symbol) of a read that passes every check: a tie the

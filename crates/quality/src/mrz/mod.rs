@@ -178,6 +178,11 @@ pub struct Trace {
     pub errors: Vec<String>,
     /// Mean score of the read's cells.
     pub score: f32,
+    /// A zone read but refused for glare over some of its cells.
+    pub glare: bool,
+    /// The largest share of a cell under glare in the zones decoded
+    /// ([`glare_share`]; over [`GLARE_SHARE`] is no read).
+    pub glare_share: f32,
 }
 
 /// A read: the decoded lines and what they say.
@@ -262,7 +267,17 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
                 let grid = zone_scores(&seen);
                 match format::decode(f, &grid) {
                     Ok(lines) => {
-                        if let Some(mrz) = fields(f, &lines, today) {
+                        let cells: Vec<Vec<ocr::Cell>> = zone
+                            .iter()
+                            .zip(&at)
+                            .map(|(&i, &s)| (0..n).map(|j| found[i].cell((j + s) as f32, cap)).collect())
+                            .collect();
+                        let (share, (l, c)) = glare_share(y, w, h, &cells);
+                        trace.glare_share = trace.glare_share.max(share);
+                        if share > GLARE_SHARE {
+                            trace.glare = true;
+                            trace.errors.push(format!("{}: glare over line {l} cell {c}", f.as_str()));
+                        } else if let Some(mrz) = fields(f, &lines, today) {
                             let score = mean_score(&grid, &lines);
                             let lines = lines.into_iter().map(|l| String::from_utf8_lossy(&l).into_owned()).collect();
                             reads.push(Read { lines, mrz, score });
@@ -285,6 +300,7 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
     if let Some(r) = &read {
         trace.score = r.score;
         trace.errors.clear();
+        trace.glare = false;
     }
     (read, trace)
 }
@@ -316,6 +332,66 @@ pub fn zone_cap<'a>(cells: impl IntoIterator<Item = &'a ocr::Observed>) -> Optio
 pub fn zone_scores(seen: &[Vec<Option<&ocr::Observed>>]) -> Vec<Vec<format::CellScores>> {
     let cap = zone_cap(seen.iter().flatten().flatten().copied());
     seen.iter().map(|row| row.iter().map(|o| ocr::scores(*o, cap)).collect()).collect()
+}
+
+/// How much brighter than the paper of the cells around it a sample must
+/// be to count as glare, in grey levels (well over the sensor's and JPEG's
+/// noise on a 2 x 2 average).
+const GLARE_RISE: f32 = 10.0;
+/// The share of a cell's box that glare must cover.
+pub const GLARE_SHARE: f32 = 0.03;
+/// The cells on each side whose paper sets a cell's reference.
+const GLARE_REACH: usize = 4;
+
+/// How much of a zone glare covers: the largest share of a cell's box
+/// brighter than the paper of the cells around it by [`GLARE_RISE`], and
+/// that cell (line, index). A glyph half under a highlight can read as
+/// another symbol with a clear lead, and nothing checks the names, sex or
+/// nationality: a zone over [`GLARE_SHARE`] is no read (the shopper is
+/// asked to move out of the glare), however well it decodes. A highlight
+/// that covers whole cells and their neighbours is found at its edges; one
+/// larger than the zone is the document's glare, which the quality check
+/// refuses.
+pub fn glare_share(y: &[u8], w: usize, h: usize, cells: &[Vec<ocr::Cell>]) -> (f32, (usize, usize)) {
+    const GW: usize = 12;
+    const GH: usize = 18;
+    let mut worst = (0.0, (0, 0));
+    for (l, row) in cells.iter().enumerate() {
+        let grids: Vec<[f32; GW * GH]> = row
+            .iter()
+            .map(|c| {
+                let mut g = [0f32; GW * GH];
+                ocr::sample_grid(y, w, h, c, GW, GH, &mut g);
+                g
+            })
+            .collect();
+        // Each cell's paper: the 90th percentile of its box.
+        let paper: Vec<f32> = grids
+            .iter()
+            .map(|g| {
+                let mut v = *g;
+                v.sort_by(f32::total_cmp);
+                v[GW * GH * 9 / 10]
+            })
+            .collect();
+        for (i, g) in grids.iter().enumerate() {
+            let around: Vec<f32> = (i.saturating_sub(GLARE_REACH)..(i + GLARE_REACH + 1).min(row.len()))
+                .filter(|&j| j != i)
+                .map(|j| paper[j])
+                .collect();
+            if around.is_empty() {
+                continue;
+            }
+            // The brightest: the paper least darkened by its glyph's ink
+            // (a soft print darkens dense glyphs' boxes more).
+            let reference = around.iter().copied().fold(f32::MIN, f32::max);
+            let share = g.iter().filter(|&&v| v > reference + GLARE_RISE).count() as f32 / (GW * GH) as f32;
+            if share > worst.0 {
+                worst = (share, (l, i));
+            }
+        }
+    }
+    worst
 }
 
 fn mean_score(grid: &[Vec<format::CellScores>], lines: &[Vec<u8>]) -> f32 {
