@@ -172,10 +172,10 @@ impl State {
     }
 
     /// The worker's MRZ attempt on the frame of `now`: tell the gate. A
-    /// reply to a request given up as stale (another one has been posted
-    /// since) is dropped.
+    /// reply to a request given up as stale is dropped (the gate takes its
+    /// last attempt for the latest; an old frame's read must not be it).
     fn mrz_read(&mut self, now: f64, glare_then: bool, reply: Option<FromWorker>) {
-        if self.mrz_in_flight.is_some_and(|t| t != now) {
+        if self.mrz_in_flight != Some(now) {
             return;
         }
         self.mrz_in_flight = None;

@@ -108,10 +108,14 @@ pub struct MrzSide {
 /// The read a still reports: the still's own, checked against what the
 /// live frames agreed on when they did (the same lines, or nothing: a
 /// different read means a different card or a misread, and is no read);
-/// the live frames' read when the still alone does not read.
-pub fn settle(still: Option<Read>, agreed: Option<Read>) -> Option<Read> {
+/// the live frames' read when the still alone does not read. A still with
+/// glare on the document (`still_glare`) reports no read of its own (a
+/// glyph under glare can read as another symbol where no check digit
+/// looks), but its read still vetoes a different agreed one.
+pub fn settle(still: Option<Read>, still_glare: bool, agreed: Option<Read>) -> Option<Read> {
     match (still, agreed) {
         (Some(s), Some(a)) => (s.lines == a.lines).then_some(s),
+        (Some(_), None) if still_glare => None,
         (s, a) => s.or(a),
     }
 }
@@ -238,11 +242,15 @@ mod tests {
             "8211251F2406019FRA<<<<<<<<<<<6",
             "DUBOIS<<CAMILLE<PAUL<<<<<<<<<<",
         ]);
-        assert_eq!(settle(Some(a.clone()), Some(a.clone())).map(|r| r.lines), Some(a.lines.clone()));
-        assert!(settle(Some(a.clone()), Some(b.clone())).is_none(), "two cards, or a misread: none");
-        assert_eq!(settle(None, Some(b.clone())).map(|r| r.lines), Some(b.lines.clone()));
-        assert_eq!(settle(Some(a.clone()), None).map(|r| r.lines), Some(a.lines));
-        assert!(settle(None, None).is_none());
+        for glare in [false, true] {
+            assert_eq!(settle(Some(a.clone()), glare, Some(a.clone())).map(|r| r.lines), Some(a.lines.clone()));
+            assert!(settle(Some(a.clone()), glare, Some(b.clone())).is_none(), "two cards, or a misread: none");
+            assert_eq!(settle(None, glare, Some(b.clone())).map(|r| r.lines), Some(b.lines.clone()));
+            assert!(settle(None, glare, None).is_none());
+        }
+        assert_eq!(settle(Some(a.clone()), false, None).map(|r| r.lines), Some(a.lines));
+        // Under glare the still's read alone is not reported.
+        assert!(settle(Some(b), true, None).is_none());
     }
 
     #[test]

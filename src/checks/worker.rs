@@ -374,13 +374,11 @@ pub async fn check_still(
     let read = if selfie || mrz.formats.is_empty() {
         None
     } else {
-        // What the still says, settled with what the live frames agreed on.
-        // A still with glare on the document (refused, or sent anyway by the
-        // shopper) says nothing of its own: a glyph under glare can read as
-        // another symbol where no check digit looks.
+        // What the still says, settled with what the live frames agreed on
+        // (a still with glare on the document, refused or sent anyway by the
+        // shopper, reports no read of its own).
         let glare = reasons.contains(&idcapture_quality::Reason::Glare);
-        let own = mrz_lines.filter(|_| !glare).and_then(|l| parse_read(l, mrz_score, mrz.formats));
-        super::settle(own, agreed)
+        super::settle(mrz_lines.and_then(|l| parse_read(l, mrz_score, mrz.formats)), glare, agreed)
     };
     if let Some(r) = &read {
         reasons.extend(mrz::reasons(&r.mrz, today()));

