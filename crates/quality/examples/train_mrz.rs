@@ -16,8 +16,9 @@
 //! The model is a cosine classifier (`PROTOS` zero-mean, unit-norm weight
 //! vectors per symbol, started from the mean cells of as many bands of
 //! defocus; a symbol's score is its best prototype's cosine with the cell's
-//! zero-mean, unit-norm sample, a normalised cross-correlation) trained with a large-margin cosine loss (H. Wang et al.,
-//! "CosFace: Large margin cosine loss for deep face recognition", CVPR 2018:
+//! zero-mean, unit-norm sample, a normalised cross-correlation) trained
+//! with a large-margin cosine loss (H. Wang et al., "CosFace: Large margin
+//! cosine loss for deep face recognition", CVPR 2018:
 //! softmax over `s (cos - m [true class])`), so that the true symbol must
 //! lead every other by `m` in training, which is the lead the decoder asks
 //! for. Optimiser: Adam (D. P. Kingma, J. Ba, ICLR 2015).
@@ -369,7 +370,9 @@ fn main() {
             *a += b;
         }
     }
-    wt.iter_mut().for_each(|w| project(w));
+    wt.iter_mut().for_each(|w| {
+        ocr::normalise(w);
+    });
     let nw = wt.len();
     let (sc, m) = (30.0f32, 0.06f32);
     let (mut m1, mut m2) = (vec![vec![0f32; TN]; nw], vec![vec![0f32; TN]; nw]);
@@ -429,7 +432,9 @@ fn main() {
             }
             // Back to zero mean and unit norm (the cosine sees neither, and
             // Adam's steps are relative to the norm).
-            wt.iter_mut().for_each(|w| project(w));
+            wt.iter_mut().for_each(|w| {
+                ocr::normalise(w);
+            });
         }
         let (err, p1) = evaluate(&wt, kp, &held);
         eprintln!(
@@ -458,16 +463,6 @@ fn main() {
     std::fs::write(&out_path, &outb).unwrap();
     eprintln!("{out_path}: {} bytes", outb.len());
     report(&ocr::Classifier::parse(&outb).expect("the table just written"), &held, &junk);
-}
-
-/// Zero mean, unit norm (a vector without contrast is left at zero).
-fn project(w: &mut [f32]) {
-    let mean = w.iter().sum::<f32>() / w.len() as f32;
-    w.iter_mut().for_each(|v| *v -= mean);
-    let n = w.iter().map(|v| v * v).sum::<f32>().sqrt();
-    if n > 1e-12 {
-        w.iter_mut().for_each(|v| *v /= n);
-    }
 }
 
 /// The held-out cells scored as the reader scores them: the written (quantised)

@@ -275,7 +275,6 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
                         let (share, (l, c)) = glare_share(y, w, h, &cells);
                         trace.glare_share = trace.glare_share.max(share);
                         if share > GLARE_SHARE {
-                            trace.glare = true;
                             trace.errors.push(format!("{}: glare over line {l} cell {c}", f.as_str()));
                         } else if let Some(mrz) = fields(f, &lines, today) {
                             let score = mean_score(&grid, &lines);
@@ -293,6 +292,7 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
     // A zone refused for glare still says the frame is not to be trusted:
     // another alignment of the same zone that leaves the glared cell out
     // could decode differently, and the refused read can no longer veto it.
+    trace.glare = trace.glare_share > GLARE_SHARE;
     if trace.glare {
         return (None, trace);
     }
@@ -306,7 +306,6 @@ pub fn read_as(y: &[u8], w: usize, h: usize, today: Date, formats: &[Format]) ->
     if let Some(r) = &read {
         trace.score = r.score;
         trace.errors.clear();
-        trace.glare = false;
     }
     (read, trace)
 }

@@ -139,7 +139,10 @@ impl Classifier {
     }
 }
 
-fn normalise(v: &mut [f32]) -> bool {
+/// Zero mean and unit norm, in place; false (the vector left centred) for
+/// one without contrast. Samples and weights alike (the trainer projects
+/// its weights with it).
+pub fn normalise(v: &mut [f32]) -> bool {
     let mean = v.iter().sum::<f32>() / v.len() as f32;
     let mut norm = 0.0;
     for x in v.iter_mut() {
